@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/* File-system edge: listing, capped non-blocking reads, atomic writes, appends. */
+#include "fsx.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "xalloc.h"
+
+static enum sg_fsx_kind kind_of(const struct stat *st)
+{
+    if (S_ISREG(st->st_mode))
+        return SG_FSX_REGULAR;
+    if (S_ISDIR(st->st_mode))
+        return SG_FSX_DIR;
+    return SG_FSX_OTHER;
+}
+
+enum sg_fsx_kind sg_fsx_kind(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return SG_FSX_MISSING;
+    return kind_of(&st);
+}
+
+enum sg_fsx_kind sg_fsx_kind_at(const char *dir, const char *name)
+{
+    char *p = sg_fsx_join(dir, name);
+    enum sg_fsx_kind k = sg_fsx_kind(p);
+    free(p);
+    return k;
+}
+
+char *sg_fsx_join(const char *dir, const char *name)
+{
+    if (dir[0] == '\0' || strcmp(dir, ".") == 0)
+        return sg_xstrdup(name);
+    size_t dl = strlen(dir), nl = strlen(name);
+    bool slash = dir[dl - 1] == '/';
+    char *p = sg_xmalloc(dl + nl + 2);
+    memcpy(p, dir, dl);
+    if (!slash)
+        p[dl++] = '/';
+    memcpy(p + dl, name, nl + 1);
+    return p;
+}
+
+char *sg_fsx_absolute(const char *path)
+{
+    if (path[0] == '/')
+        return sg_xstrdup(path);
+    char cwd[4096];
+    if (getcwd(cwd, sizeof cwd) == NULL)
+        return sg_xstrdup(path);
+    if (strcmp(path, ".") == 0)
+        return sg_xstrdup(cwd);
+    const char *rel = path;
+    while (rel[0] == '.' && rel[1] == '/')
+        rel += 2;
+    return sg_fsx_join(cwd, rel);
+}
+
+enum sg_rc sg_fsx_list(const char *dir, char ***names, size_t *n_names, struct sg_err *err)
+{
+    *names = NULL;
+    *n_names = 0;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return sg_err_set(err, SG_IO, "cannot list '%s': %s", dir, strerror(errno));
+    size_t n = 0, cap = 0;
+    char **v = NULL;
+    struct dirent *de;
+    errno = 0;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            v = sg_xreallocarray(v, cap, sizeof *v);
+        }
+        v[n++] = sg_xstrdup(de->d_name);
+        errno = 0;
+    }
+    int saved = errno;
+    closedir(d);
+    if (saved != 0) {
+        sg_fsx_names_free(v, n);
+        return sg_err_set(err, SG_IO, "cannot list '%s': %s", dir, strerror(saved));
+    }
+    *names = v;
+    *n_names = n;
+    return SG_OK;
+}
+
+void sg_fsx_names_free(char **names, size_t n_names)
+{
+    for (size_t i = 0; i < n_names; i++)
+        free(names[i]);
+    free(names);
+}
+
+enum sg_rc sg_fsx_read(const char *path, size_t max_bytes, struct sg_buf *out,
+                       struct sg_err *err)
+{
+    sg_buf_reset(out);
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return sg_err_set(err, SG_IO, "cannot open: %s", strerror(errno));
+    enum sg_rc rc = SG_OK;
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        rc = sg_err_set(err, SG_IO, "cannot stat: %s", strerror(errno));
+        goto out;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        rc = sg_err_set(err, SG_IO, "not a regular file");
+        goto out;
+    }
+    if ((unsigned long long)st.st_size > max_bytes) {
+        rc = sg_err_set(err, SG_LIMIT, "file is %lld bytes, over the %zu-byte limit (--max-file-bytes)",
+                        (long long)st.st_size, max_bytes);
+        goto out;
+    }
+    char chunk[65536];
+    for (;;) {
+        ssize_t r = read(fd, chunk, sizeof chunk);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            rc = sg_err_set(err, SG_IO, "read error: %s", strerror(errno));
+            goto out;
+        }
+        if (r == 0)
+            break;
+        if ((size_t)r > max_bytes - out->len) {
+            rc = sg_err_set(err, SG_LIMIT, "file is over the %zu-byte limit (--max-file-bytes)",
+                            max_bytes);
+            goto out;
+        }
+        if (sg_buf_add(out, chunk, (size_t)r) != SG_OK) {
+            rc = sg_err_set(err, SG_LIMIT, "file does not fit in memory buffer");
+            goto out;
+        }
+    }
+    if (out->data == NULL)
+        sg_buf_add(out, "", 0);
+out:
+    close(fd);
+    return rc;
+}
+
+static enum sg_rc write_all(int fd, const void *data, size_t len, const char *path,
+                            struct sg_err *err)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t w = write(fd, p, len);
+        if (w < 0) {
+            if (errno == EINTR)
+                continue;
+            return sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+        }
+        p += w;
+        len -= (size_t)w;
+    }
+    return SG_OK;
+}
+
+enum sg_rc sg_fsx_write_atomic(const char *path, const void *data, size_t len,
+                               struct sg_err *err)
+{
+    size_t pl = strlen(path);
+    char *tmp = sg_xmalloc(pl + 16);
+    memcpy(tmp, path, pl);
+    memcpy(tmp + pl, ".tmp.XXXXXX", 12);
+    enum sg_rc rc = SG_OK;
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        rc = sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    mode_t mask = umask(022);
+    umask(mask);
+    if (fchmod(fd, (mode_t)(0644 & ~mask)) != 0) {
+        rc = sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    rc = write_all(fd, data, len, path, err);
+    if (rc != SG_OK)
+        goto fail;
+    if (fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+        rc = sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    int cr = close(fd);
+    fd = -1;
+    if (cr != 0) {
+        rc = sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    if (rename(tmp, path) != 0) {
+        rc = sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+        goto fail;
+    }
+    free(tmp);
+    return SG_OK;
+fail:
+    if (fd >= 0)
+        close(fd);
+    unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct sg_err *err)
+{
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return sg_err_set(err, SG_IO, "cannot append to '%s': %s", path, strerror(errno));
+    enum sg_rc rc = write_all(fd, data, len, path, err);
+    if (close(fd) != 0 && rc == SG_OK)
+        rc = sg_err_set(err, SG_IO, "cannot append to '%s': %s", path, strerror(errno));
+    return rc;
+}

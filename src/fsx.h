@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_FSX_H
+#define SG_FSX_H
+/*
+ * File-system edge: directory listing, capped reads that never block on FIFOs, atomic
+ * writes (temp file in the same directory + fsync + rename) and appends. Never interprets
+ * file contents, never prints.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "err.h"
+
+struct sg_buf;
+
+enum sg_fsx_kind {
+    SG_FSX_MISSING = 0, /* does not exist (or a dangling symlink / symlink loop) */
+    SG_FSX_REGULAR,
+    SG_FSX_DIR,
+    SG_FSX_OTHER, /* FIFO, socket, device */
+};
+
+/* What path is, following symlinks; never opens it, so a FIFO cannot block. */
+enum sg_fsx_kind sg_fsx_kind(const char *path);
+/* Same for the entry name inside dir. */
+enum sg_fsx_kind sg_fsx_kind_at(const char *dir, const char *name);
+
+/*
+ * Lists the names in dir (no "." or ".."), unsorted. Fills *names (a new array of new
+ * strings; free with sg_fsx_names_free) and *n_names. SG_IO when dir cannot be read.
+ */
+enum sg_rc sg_fsx_list(const char *dir, char ***names, size_t *n_names, struct sg_err *err);
+void sg_fsx_names_free(char **names, size_t n_names);
+
+/*
+ * Reads the regular file path into out (reset first). Opens without blocking and checks
+ * the type after opening; SG_IO for a missing/unreadable/non-regular file, SG_LIMIT (with
+ * the cap in the message) when it holds more than max_bytes.
+ */
+enum sg_rc sg_fsx_read(const char *path, size_t max_bytes, struct sg_buf *out,
+                       struct sg_err *err);
+
+/*
+ * Replaces path with data atomically: a temporary file in the same directory is written,
+ * fsync'd, closed and renamed over path; on any failure the temp file is removed and
+ * the previous file is left untouched. The new file gets mode 0644 minus the umask.
+ */
+enum sg_rc sg_fsx_write_atomic(const char *path, const void *data, size_t len,
+                               struct sg_err *err);
+
+/* Appends data to path (created 0644 if missing). */
+enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct sg_err *err);
+
+/* dir + "/" + name as a new string (free it); a dir of "" or "." gives name itself. */
+char *sg_fsx_join(const char *dir, const char *name);
+
+/* An absolute form of path (new string): cwd prepended to relative paths, not resolved. */
+char *sg_fsx_absolute(const char *path);
+
+#endif
