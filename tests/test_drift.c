@@ -8,8 +8,8 @@
 #include "drift.h"
 #include "err.h"
 
-#define SG_EPS 1e-12     /* values computed in a few exact-ish operations */
-#define SG_P_EPS 1e-9    /* p-values against references derived in the comments */
+#define SG_EPS 1e-12      /* values computed in a few exact-ish operations */
+#define SG_P_EPS 1e-9     /* p-values against references derived in the comments */
 #define SG_TABLE_EPS 1e-4 /* p-values against printed t tables (4 significant digits) */
 
 #define SYNTH_SEED42_FIRST 0x1.f8c80e851c08cp-2 /* first value of seed 42, standard normal */
@@ -125,12 +125,12 @@ Test(drift, theil_sen_above_the_exact_limit_samples_close_to_the_exact_median)
     struct sg_drift_slope s;
     cr_assert_eq(sg_drift_theil_sen(y, NULL, N, &s, NULL), SG_OK);
     cr_assert(!s.is_exact);
-    /* Rank of the sampled median among all pairs: within 0.2 % of the middle (~6 sd). */
+    /* Rank of the sampled median among all pairs: within 0.3 % of the middle (~4 sd). */
     size_t below = 0;
     for (size_t i = 0; i < m; i++)
         below += all[i] < s.per_iter;
     double rank_ratio = (double)below / (double)m;
-    cr_assert(fabs(rank_ratio - 0.5) < 0.002, "sampled median at rank ratio %.6f", rank_ratio);
+    cr_assert(fabs(rank_ratio - 0.5) < 0.003, "sampled median at rank ratio %.6f", rank_ratio);
     free(all);
     free(y);
 }
@@ -315,7 +315,7 @@ Test(drift, change_point_finds_a_clean_step_exactly)
     cr_assert_eq(cp.mean_after, 15.0);
     cr_assert(cp.is_noise_free);
     cr_assert_eq(cp.p_value, 0.0);
-    cr_assert_eq(cp.n_splits, 13); /* splits 4..16 */
+    cr_assert_eq(cp.n_splits, 9); /* splits 6..14 */
 }
 
 Test(drift, change_point_finds_a_noisy_step_with_its_means)
@@ -330,7 +330,7 @@ Test(drift, change_point_finds_a_noisy_step_with_its_means)
     assert_near(cp.mean_before, 1.5, SG_EPS, "before");
     assert_near(cp.mean_after, 11.5, SG_EPS, "after");
     cr_assert(!cp.is_noise_free);
-    /* t = 10 / sqrt(2 * (3/11)/12) = 46.9; p tiny even after x17 splits. */
+    /* t = 10 / sqrt(2 * (3/11)/12) = 46.9; p tiny even after x13 splits. */
     assert_near(cp.t, 10.0 / sqrt(2.0 * (3.0 / 11.0) / 12.0), 1e-9, "t");
     cr_assert(cp.p_value < 1e-12, "p = %g", cp.p_value);
 }
@@ -351,11 +351,11 @@ Test(drift, change_point_of_a_constant_series_is_no_change)
 
 Test(drift, change_point_needs_two_minimum_segments)
 {
-    double y[7] = {0};
+    double y[11] = {0};
     struct sg_drift_cp cp;
     struct sg_err err = SG_ERR_INIT;
-    cr_assert_eq(sg_drift_change_point(y, 7, &cp, &err), SG_NODATA);
-    cr_assert(strstr(err.msg, "needs 8 points") != NULL, "msg: %s", err.msg);
+    cr_assert_eq(sg_drift_change_point(y, 11, &cp, &err), SG_NODATA);
+    cr_assert(strstr(err.msg, "needs 12 points") != NULL, "msg: %s", err.msg);
 }
 
 /* ================================================================ decision */
@@ -431,10 +431,9 @@ Test(drift, eval_flags_a_late_drop_in_net_bps_as_a_step)
     cr_assert(r.is_degrading);
     cr_assert_eq(r.cp.index, 54);
     cr_assert(r.step_fires);
-    if (!r.trend_fires) {
-        cr_assert_eq(r.reason, SG_DRIFT_REASON_STEP);
-        assert_near(r.total_change, -6.0, 1e-9, "total change");
-    }
+    cr_assert(!r.trend_fires, "mk p = %g", r.mk.p_value); /* p = 0.038: not below 0.01 */
+    cr_assert_eq(r.reason, SG_DRIFT_REASON_STEP);
+    assert_near(r.total_change, -6.0, 1e-9, "total change");
 }
 
 Test(drift, eval_of_a_constant_series_is_not_significant)
