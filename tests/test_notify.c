@@ -246,7 +246,7 @@ Test(notify, headline_rounds_the_binary_value_like_printf,
 
 Test(notify, headline_spells_non_finite_values_like_python)
 {
-    char *h = headline_of(NAN, -NAN, INFINITY, -INFINITY, -3);
+    char *h = headline_of((double)NAN, -(double)NAN, (double)INFINITY, -(double)INFINITY, -3);
     cr_assert_str_eq(h, "Soak [FAIL] FAIL | risk=nan | mt=nan | net=inf | latency=-infms | "
                         "guards=-3");
     free(h);
