@@ -83,9 +83,12 @@ static bool send_all(struct th_httpd *s, int fd, const char *p, size_t len, long
 /* Content-Length from a raw header block; 0 when absent. */
 static size_t content_length(const char *headers)
 {
-    for (const char *p = headers; p && *p; p = strstr(p, "\r\n") ? strstr(p, "\r\n") + 2 : NULL)
+    for (const char *p = headers; p && *p;) {
         if (strncasecmp(p, "Content-Length:", 15) == 0)
             return (size_t)strtoul(p + 15, NULL, 10);
+        const char *eol = strstr(p, "\r\n");
+        p = eol ? eol + 2 : NULL;
+    }
     return 0;
 }
 
