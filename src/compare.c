@@ -371,7 +371,10 @@ static void json_row(struct sg_buf *out, const struct sg_cmp_row *r)
     sg_buf_adds(out, ",\"current\":");
     json_side(out, r, true);
     sg_buf_adds(out, ",\"delta\":");
-    json_double(out, has_delta, rounded(r->delta, 3));
+    if (has_delta && r->kind == SG_CMP_COUNT)
+        sg_buf_addf(out, "%.0f", r->delta);
+    else
+        json_double(out, has_delta, rounded(r->delta, 3));
     sg_buf_adds(out, ",\"percent\":");
     json_double(out, has_delta && r->has_pct, rounded(r->pct, 1));
     sg_buf_addf(out, ",\"change\":\"%s\"}", sg_cmp_mark_name(r->mark));
