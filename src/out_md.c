@@ -963,21 +963,20 @@ static void summary_kpis(struct sg_buf *out, const struct sg_md_input *in)
     }
 }
 
-static void details_open(struct sg_buf *out, const char *title, size_t n)
-{
-    sg_buf_addf(out, "<details><summary>%s (%zu)</summary>\n\n", title, n);
-}
-
 static void summary_lists(struct sg_buf *out, const struct sg_md_input *in)
 {
-    details_open(out, "Anomalies, last window", in->window->n_anomalies);
+    sg_buf_addf(out, "<details><summary>Anomalies: %zu (", in->window->n_anomalies);
+    window_label(out, in);
+    sg_buf_adds(out, ")</summary>\n\n");
     anomaly_list(out, in, in->window, in->window_view, LIST_MAX);
-    sg_buf_adds(out, "\n</details>\n");
-    details_open(out, "Anomalies, whole run", in->run->n_anomalies);
+    sg_buf_addf(out, "\n</details>\n<details><summary>Anomalies: %zu (", in->run->n_anomalies);
+    run_label(out, in);
+    sg_buf_adds(out, ")</summary>\n\n");
     anomaly_list(out, in, in->run, in->run_view, LIST_MAX);
     sg_buf_adds(out, "\n</details>\n");
     if (in->set->diags.n + in->set->diags.n_dropped > 0) {
-        details_open(out, "Input problems", in->set->diags.n + in->set->diags.n_dropped);
+        sg_buf_addf(out, "<details><summary>Input problems: %zu</summary>\n\n",
+                    in->set->diags.n + in->set->diags.n_dropped);
         diag_list(out, &in->set->diags, SG_DIAG_MAX);
         sg_buf_adds(out, "\n</details>\n");
     }
