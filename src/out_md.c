@@ -501,7 +501,7 @@ static void kpi_cell(struct sg_buf *out, const struct sg_iter *it, int k, uint8_
         add_num(out, it->kpi[k], false);
     else
         sg_buf_adds(out, "\xe2\x80\x94"); /* — */
-    if ((fail >> k) & 1u)
+    if (((unsigned)fail >> k) & 1u)
         sg_buf_adds(out, " \xe2\x9c\x97"); /* ✗ */
 }
 
@@ -552,7 +552,7 @@ static void matrix_row(struct sg_buf *out, const struct sg_md_input *in, const s
         sep = "; ";
     }
     for (int a = 0; a < 3; a++) {
-        if ((anomalies >> a) & 1u) {
+        if (((unsigned)anomalies >> a) & 1u) {
             sg_buf_addf(out, "%s%s", sep, anomaly_names[a]);
             sep = "; ";
         }
