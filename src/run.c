@@ -21,6 +21,7 @@
 #include "iter.h"
 #include "num.h"
 #include "output.h"
+#include "report.h"
 #include "sidecar.h"
 #include "snapshot.h"
 
@@ -40,6 +41,7 @@ struct ctx {
     size_t window_first;          /* index of the window's first file in set.items */
     struct sg_eval eval;
     struct sg_snapshot snap;
+    struct sg_reports rep;        /* audit, job summary, --compare (report.c) */
 };
 
 static void ctx_release(struct ctx *c)
@@ -49,6 +51,7 @@ static void ctx_release(struct ctx *c)
     sg_arena_release(&c->strings);
     free((void *)c->window);
     sg_eval_release(&c->eval);
+    sg_reports_release(&c->rep);
 }
 
 static void print_diags(struct ctx *c, const struct sg_diags *d)
@@ -165,6 +168,16 @@ out:
     return rc;
 }
 
+/* Reports stage (report.c): POST_SOAK_AUDIT.md, --compare, --summary. */
+static enum sg_exit write_reports(struct ctx *c, enum sg_command cmd)
+{
+    const struct sg_report_in in = {
+        .cfg = c->cfg, .set = &c->set, .snap = &c->snap, .window = &c->eval,
+        .window_view = c->window, .window_first = c->window_first, .abs_dir = c->abs_dir,
+        .want_audit = c->cfg->want_audit || (cmd == SG_CMD_GATE && !c->cfg->no_audit)};
+    return sg_reports_run(&in, &c->rep, c->errs) == SG_OK ? SG_EXIT_OK : SG_EXIT_ERROR;
+}
+
 /* ------------------------------------------------------------------ the gate */
 
 static void describe_failures(struct ctx *c)
@@ -242,10 +255,13 @@ static enum sg_exit decide(struct ctx *c)
         if (cfg->require_freeze_ready && !s->freeze_ready)
             reasons[n++] = "freeze_ready is False";
     }
-    if (n > 0) {
+    size_t n_regressions = cfg->fail_on != SG_FAIL_ON_NEVER ? c->rep.cmp.n_regressions : 0;
+    if (n > 0 || n_regressions > 0) {
         fprintf(c->errs, "\n[FAIL] Soak gate failures:\n");
         for (size_t i = 0; i < n; i++)
             fprintf(c->errs, "  - %s\n", reasons[i]);
+        if (n_regressions > 0)
+            sg_reports_print_regressions(&c->rep, c->errs);
         return SG_EXIT_FAIL;
     }
     if (s->verdict == SG_VERDICT_PASS)
@@ -263,6 +279,7 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
     sg_iterset_init(&c.set);
     sg_arena_init(&c.strings);
     sg_eval_init(&c.eval);
+    sg_reports_init(&c.rep);
     c.abs_dir = sg_fsx_absolute(cfg->path);
     enum sg_exit rc = check_dir(&c);
     if (rc == SG_EXIT_OK)
@@ -271,6 +288,8 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
         rc = evaluate(&c);
     if (rc == SG_EXIT_OK)
         rc = write_snapshot(&c);
+    if (rc == SG_EXIT_OK)
+        rc = write_reports(&c, cmd);
     if (rc == SG_EXIT_OK && cmd == SG_CMD_GATE) {
         verdict_block(&c);
         rc = decide(&c);
