@@ -154,14 +154,3 @@ enum sg_rc sg_reports_run(const struct sg_report_in *in, struct sg_reports *r, F
     return write_outputs(in, &md, r, errs);
 }
 
-void sg_reports_print_regressions(const struct sg_reports *r, FILE *errs)
-{
-    for (int k = 0; k < SG_KPI_COUNT; k++) {
-        if (r->cmp.regress[k] != SG_REGRESS_FAILED)
-            continue;
-        char lim[SG_NUM_BUFSZ];
-        sg_num_format(lim, r->cmp.rules.max_pct[k]);
-        fprintf(errs, "  - %s mean worsened by %.1f%% against the baseline (limit %s%%)\n",
-                sg_kpi_names[k], r->cmp.worsened_pct[k], lim);
-    }
-}

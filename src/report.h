@@ -50,7 +50,5 @@ void sg_reports_release(struct sg_reports *r);
  */
 enum sg_rc sg_reports_run(const struct sg_report_in *in, struct sg_reports *r, FILE *errs);
 
-/* Prints one "  - <kpi> mean worsened by ..." line per failed --max-regression rule. */
-void sg_reports_print_regressions(const struct sg_reports *r, FILE *errs);
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "run.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,7 @@ struct ctx {
     struct sg_eval eval;
     struct sg_snapshot snap;
     struct sg_reports rep;        /* audit, job summary, --compare (report.c) */
+    struct sg_outcome outcome;    /* what the caller gets back */
 };
 
 static void ctx_release(struct ctx *c)
@@ -237,31 +239,55 @@ static void verdict_block(struct ctx *c)
 }
 
 /* D-7: collects the failure reasons and returns the exit code. */
-static enum sg_exit decide(struct ctx *c)
+static void add_reason(struct sg_outcome *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct sg_outcome *o, const char *fmt, ...)
+{
+    if (o->n_reasons >= SG_OUTCOME_MAX_REASONS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->reasons[o->n_reasons++], sizeof o->reasons[0], fmt, ap);
+    va_end(ap);
+}
+
+/* The gate rules that fail (D-7, --max-regression), as reason texts in c->outcome. */
+static void collect_reasons(struct ctx *c)
 {
     const struct sg_config *cfg = c->cfg;
     const struct sg_snapshot *s = &c->snap;
-    const char *reasons[4];
-    size_t n = 0;
+    struct sg_outcome *o = &c->outcome;
+    if (cfg->fail_on == SG_FAIL_ON_NEVER)
+        return;
+    if (s->verdict == SG_VERDICT_FAIL)
+        add_reason(o, "Verdict is FAIL");
+    if (s->verdict == SG_VERDICT_WARN && cfg->fail_on == SG_FAIL_ON_WARN)
+        add_reason(o, "Verdict is WARN (--fail-on warn)");
+    if (cfg->require_freeze_ready && !s->freeze_ready)
+        add_reason(o, "freeze_ready is False");
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        if (c->rep.cmp.regress[k] != SG_REGRESS_FAILED)
+            continue;
+        char lim[SG_NUM_BUFSZ];
+        sg_num_format(lim, c->rep.cmp.rules.max_pct[k]);
+        add_reason(o, "%s mean worsened by %.1f%% against the baseline (limit %s%%)",
+                   sg_kpi_names[k], c->rep.cmp.worsened_pct[k], lim);
+    }
+}
+
+static enum sg_exit decide(struct ctx *c)
+{
+    const struct sg_snapshot *s = &c->snap;
     if (s->verdict == SG_VERDICT_UNKNOWN) {
         fprintf(c->errs, "\n[ERROR] Verdict is UNKNOWN: POST_SOAK_SUMMARY.json has no verdict\n");
         return SG_EXIT_ERROR;
     }
-    if (cfg->fail_on != SG_FAIL_ON_NEVER) {
-        if (s->verdict == SG_VERDICT_FAIL)
-            reasons[n++] = "Verdict is FAIL";
-        if (s->verdict == SG_VERDICT_WARN && cfg->fail_on == SG_FAIL_ON_WARN)
-            reasons[n++] = "Verdict is WARN (--fail-on warn)";
-        if (cfg->require_freeze_ready && !s->freeze_ready)
-            reasons[n++] = "freeze_ready is False";
-    }
-    size_t n_regressions = cfg->fail_on != SG_FAIL_ON_NEVER ? c->rep.cmp.n_regressions : 0;
-    if (n > 0 || n_regressions > 0) {
+    collect_reasons(c);
+    if (c->outcome.n_reasons > 0) {
         fprintf(c->errs, "\n[FAIL] Soak gate failures:\n");
-        for (size_t i = 0; i < n; i++)
-            fprintf(c->errs, "  - %s\n", reasons[i]);
-        if (n_regressions > 0)
-            sg_reports_print_regressions(&c->rep, c->errs);
+        for (size_t i = 0; i < c->outcome.n_reasons; i++)
+            fprintf(c->errs, "  - %s\n", c->outcome.reasons[i]);
         return SG_EXIT_FAIL;
     }
     if (s->verdict == SG_VERDICT_PASS)
@@ -273,13 +299,41 @@ static enum sg_exit decide(struct ctx *c)
     return SG_EXIT_OK;
 }
 
-enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out, FILE *errs)
+/* Copies what the action edge needs out of the context. */
+static void fill_outcome(struct ctx *c, bool has_snapshot)
+{
+    struct sg_outcome *o = &c->outcome;
+    o->has_verdict = has_snapshot && c->snap.verdict != SG_VERDICT_UNKNOWN;
+    o->verdict = c->snap.verdict;
+    o->freeze_ready = c->snap.freeze_ready;
+    o->pass_count = c->snap.pass_count;
+    o->n_evaluated = c->snap.n_evaluated;
+    o->from_summary = c->snap.from_summary;
+    o->anomalies = c->snap.anomalies_count;
+    sg_diags_merge(&o->diags, &c->set.diags);
+}
+
+void sg_outcome_init(struct sg_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    sg_diags_init(&o->diags);
+}
+
+void sg_outcome_release(struct sg_outcome *o)
+{
+    sg_diags_release(&o->diags);
+    sg_outcome_init(o);
+}
+
+enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out, FILE *errs,
+                    struct sg_outcome *outcome)
 {
     struct ctx c = {.cfg = cfg, .out = out, .errs = errs};
     sg_iterset_init(&c.set);
     sg_arena_init(&c.strings);
     sg_eval_init(&c.eval);
     sg_reports_init(&c.rep);
+    sg_outcome_init(&c.outcome);
     c.abs_dir = sg_fsx_absolute(cfg->path);
     enum sg_exit rc = check_dir(&c);
     if (rc == SG_EXIT_OK)
@@ -288,6 +342,7 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
         rc = evaluate(&c);
     if (rc == SG_EXIT_OK)
         rc = write_snapshot(&c);
+    bool has_snapshot = rc == SG_EXIT_OK;
     if (rc == SG_EXIT_OK)
         rc = write_reports(&c, cmd);
     if (rc == SG_EXIT_OK && cmd == SG_CMD_GATE) {
@@ -296,6 +351,13 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
     } else if (rc == SG_EXIT_OK && c.snap.verdict == SG_VERDICT_UNKNOWN) {
         fprintf(errs, "[ERROR] Verdict is UNKNOWN: POST_SOAK_SUMMARY.json has no verdict\n");
         rc = SG_EXIT_ERROR;
+    }
+    fill_outcome(&c, has_snapshot);
+    if (outcome) {
+        sg_outcome_release(outcome);
+        *outcome = c.outcome;
+    } else {
+        sg_outcome_release(&c.outcome);
     }
     ctx_release(&c);
     return rc;
