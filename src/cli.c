@@ -20,6 +20,8 @@ static const char *const overview =
     "  snapshot   compute and write POST_SOAK_SNAPSHOT.json, print it (exit 0 for every\n"
     "             verdict, 2 when it cannot evaluate)\n"
     "  simulate   write a synthetic, deterministic soak run\n"
+    "  action     run as a GitHub action: inputs from INPUT_* variables, outputs to\n"
+    "             GITHUB_OUTPUT and GITHUB_STEP_SUMMARY (what entrypoint.sh runs)\n"
     "  help CMD   options of a command\n"
     "  version    print the version\n"
     "\n"
@@ -212,7 +214,7 @@ static enum sg_rc parse_simulate(int argc, char **argv, struct sg_cli *cli, stru
     return SG_OK;
 }
 
-static int64_t clock_now(void)
+int64_t sg_cli_clock_now(void)
 {
     const char *fixed = getenv("SOAK_GATE_NOW");
     int64_t t;
@@ -227,7 +229,7 @@ enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err
     memset(cli, 0, sizeof *cli);
     sg_arena_init(&cli->strings);
     sg_config_init(&cli->cfg);
-    cli->cfg.now = clock_now();
+    cli->cfg.now = sg_cli_clock_now();
     const char *cmd = argc > 1 ? argv[1] : NULL;
     if (cmd == NULL || strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0) {
@@ -237,6 +239,10 @@ enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         cli->cmd = SG_CLI_VERSION;
+        return SG_OK;
+    }
+    if (strcmp(cmd, "action") == 0) {
+        cli->cmd = SG_CLI_ACTION; /* every input comes from the environment (gha.c) */
         return SG_OK;
     }
     if (strcmp(cmd, "simulate") == 0) {

@@ -23,9 +23,9 @@
 
 /* clang-format off */
 static const struct sg_option rows[] = {
-    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "DIR", NULL,
+    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION | SG_OPT_PATH, "DIR", NULL,
       "soak directory with ITER_SUMMARY_<n>.json files (default artifacts/soak/latest)", 0, 0, F(path)},
-    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "FILE", NULL,
+    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION | SG_OPT_PATH, "FILE", NULL,
       "JSON file with option values (keys as option names with _)", 0, 0, F(config_file)},
     {"pretty", SG_OPT_BOOL, SG_OPT_CLI, NULL, NULL,
       "indent the JSON printed on stdout (the file stays compact)", 0, 0, F(pretty)},
@@ -68,11 +68,11 @@ static const struct sg_option rows[] = {
     /* reports: audit, job summary, baseline comparison */
     {"audit", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
       "write DIR/POST_SOAK_AUDIT.md (gate does by default)", 0, 0, F(want_audit)},
-    {"no-audit", SG_OPT_BOOL, GATE_ALL, NULL, NULL,
+    {"no-audit", SG_OPT_BOOL, SG_OPT_CLI | SG_OPT_FILE | SG_OPT_GATE, NULL, NULL,
       "do not write DIR/POST_SOAK_AUDIT.md", 0, 0, F(no_audit)},
-    {"summary", SG_OPT_STRING, CLI_FILE_ACT, "FILE", NULL,
+    {"summary", SG_OPT_STRING, CLI_FILE_ACT | SG_OPT_PATH, "FILE", NULL,
       "append a GitHub-flavoured Markdown job summary (< 1 MiB) to FILE", 0, 0, F(summary_file)},
-    {"compare", SG_OPT_STRING, CLI_FILE_ACT, "BASELINE", NULL,
+    {"compare", SG_OPT_STRING, CLI_FILE_ACT | SG_OPT_PATH, "BASELINE", NULL,
       "compare with a schema-1.1 baseline snapshot; writes DIR/POST_SOAK_COMPARE.json", 0, 0, F(compare)},
     {"max-regression", SG_OPT_LIST, GATE_ALL, "[KPI=]PCT", NULL,
       "fail when a KPI mean worsens by more than PCT % against the baseline (repeatable)", 0, 0, F(max_regression)},

@@ -82,6 +82,8 @@ enum sg_option_where {
     SG_OPT_FILE = 1 << 1,   /* a key of the --config JSON file */
     SG_OPT_ACTION = 1 << 2, /* an action input */
     SG_OPT_GATE = 1 << 3,   /* only for `gate` (and `action`), not `snapshot` */
+    SG_OPT_PATH = 1 << 4,   /* a file or directory: relative action inputs are taken
+                               relative to GITHUB_WORKSPACE */
 };
 
 enum sg_option_type {
