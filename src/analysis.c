@@ -64,7 +64,7 @@ enum sg_rc sg_eval_describe_failure(const struct sg_iter *it, uint8_t mask,
     const double limit[SG_KPI_COUNT] = {p->risk_max, p->maker_min, p->net_min, p->p95_max};
     const char *sep = "";
     for (int k = 0; k < SG_KPI_COUNT; k++) {
-        if (!((mask >> k) & 1u))
+        if (!(((unsigned)mask >> k) & 1u))
             continue;
         char v[SG_NUM_BUFSZ], l[SG_NUM_BUFSZ];
         if (!sg_iter_has(it, (enum sg_kpi)k)) {

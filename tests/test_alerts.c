@@ -192,6 +192,7 @@ Test(alerts, fail_example_posts_one_exact_block_kit_message_to_slack)
     th_run_free(&r);
     free(url);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(srv);
 }
 
@@ -227,6 +228,7 @@ Test(alerts, warn_example_sends_telegram_json_with_chat_id_and_html)
     free(base_kv);
     free(base);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(srv);
 }
 
@@ -259,6 +261,7 @@ static size_t slack_requests(const char *ex, const char *cmd, const char *const 
     free(url_kv);
     free(url);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(srv);
     return got;
 }
@@ -315,6 +318,7 @@ Test(alerts, ci_variables_add_repo_ref_and_run_link)
     free(url_kv);
     free(url);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(srv);
 }
 
@@ -349,6 +353,7 @@ Test(alerts, both_platforms_get_one_request_each)
     free(url);
     free(base);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(slack);
     th_httpd_free(tg);
 }
@@ -374,6 +379,7 @@ static struct th_run failing_slack(const char *extra, size_t *n_requests)
     free(url_kv);
     free(url);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(srv);
     return r;
 }
@@ -418,6 +424,7 @@ Test(alerts, a_refused_connection_warns_without_a_status)
     th_run_free(&r);
     free(url);
     th_rmtree(dir);
+    free(dir);
 }
 
 /* ---- usage errors before any output (D-21) ------------------------------------------ */
@@ -435,6 +442,7 @@ static void assert_refused(const struct env *e, const char *const *args, const c
     assert_no_secrets(&r, dir);
     th_run_free(&r);
     th_rmtree(dir);
+    free(dir);
 }
 
 Test(alerts, a_missing_credential_is_a_usage_error_before_any_output)
@@ -505,7 +513,9 @@ Test(alerts, config_file_takes_notify_as_an_array)
     free(url);
     free(cfg);
     th_rmtree(cfgdir);
+    free(cfgdir);
     th_rmtree(dir);
+    free(dir);
     th_httpd_free(srv);
 }
 
