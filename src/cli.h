@@ -5,7 +5,8 @@
  * Command line -> what to do. The flags come from the shared option table (config.c),
  * so every flag is also a config-file key and (where marked) an action input. The usage
  * text lives here. Reads argv and the environment (SOAK_GATE_NOW fixes the clock for
- * reproducible reports); never exits, never prints except through sg_cli_usage().
+ * reproducible reports; SOAK_GATE_* alert credentials and GITHUB_* for alert links, into
+ * cfg.alert_env); never exits, never prints except through sg_cli_usage().
  */
 #include <stdio.h>
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "arena.h"
 #include "buf.h"
 #include "compare.h"
@@ -76,6 +77,15 @@ static const struct sg_option rows[] = {
       "compare with a schema-1.1 baseline snapshot; writes DIR/POST_SOAK_COMPARE.json", 0, 0, F(compare)},
     {"max-regression", SG_OPT_LIST, GATE_ALL, "[KPI=]PCT", NULL,
       "fail when a KPI mean worsens by more than PCT % against the baseline (repeatable)", 0, 0, F(max_regression)},
+    /* alerts (D-21); credentials preferably from the environment, see README "Alerts" */
+    {"notify", SG_OPT_LIST, CLI_FILE_ACT, "PLATFORM", "slack|telegram",
+      "send an alert to slack or telegram (repeatable, to alert both)", 0, 0, F(notify)},
+    {"notify-on", SG_OPT_ENUM, CLI_FILE_ACT, "LEVEL", "fail|warn|always",
+      "alert on FAIL (fail), on WARN and FAIL (warn, default), or on every verdict", 0, 0, F(notify_on)},
+    {"notify-strict", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "a failed alert delivery exits 2 (default: a warning only)", 0, 0, F(notify_strict)},
+    {"webhook-url", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "URL", NULL,
+      "Slack webhook or full Telegram bot URL (secret: prefer SOAK_GATE_* variables)", 0, 0, F(webhook_url)},
     {NULL, SG_OPT_BOOL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 /* clang-format on */
@@ -97,6 +107,7 @@ void sg_config_init(struct sg_config *cfg)
                                      .window = 8};
     cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
     cfg->fail_on = SG_FAIL_ON_FAIL;
+    cfg->notify_on = SG_NOTIFY_ON_WARN;
 }
 
 const struct sg_option *sg_config_options(void)
@@ -185,6 +196,9 @@ enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *o, const
         struct sg_strlist *l = (struct sg_strlist *)(void *)field;
         if (value == NULL || value[0] == '\0')
             return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
+        if (o->choices && choice_index(o->choices, value) < 0)
+            return sg_err_set(err, SG_USAGE, "--%s: expected one of %s, got '%s'", o->name,
+                              o->choices, value);
         if (l->n == SG_STRLIST_MAX)
             return sg_err_set(err, SG_USAGE, "--%s: given more than %d times", o->name,
                               SG_STRLIST_MAX);
@@ -251,6 +265,26 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
     return SG_OK;
 }
 
+/* A repeatable option given as a JSON array: every element as if given once. */
+static enum sg_rc apply_file_list(struct sg_config *cfg, const struct sg_option *o,
+                                  json_object *arr, struct sg_arena *strings, struct sg_err *err)
+{
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++) {
+        const char *text = NULL;
+        json_object *item = json_object_array_get_idx(arr, i);
+        enum sg_rc rc = file_value_text(o, item, strings, &text, err);
+        if (rc == SG_OK)
+            rc = sg_config_set(cfg, o, text, err);
+        if (rc != SG_OK) {
+            sg_err_wrap(err, "%s[%zu]", o->name, i);
+            err->rc = SG_USAGE;
+            return SG_USAGE;
+        }
+    }
+    return SG_OK;
+}
+
 static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
                                     struct sg_arena *strings, struct sg_err *err)
 {
@@ -262,6 +296,12 @@ static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
         const struct sg_option *o = sg_config_find(key);
         if (o == NULL || !(o->where & SG_OPT_FILE))
             return sg_err_set(err, SG_USAGE, "%s: unknown key", key);
+        if (o->type == SG_OPT_LIST && json_object_is_type(val, json_type_array)) {
+            enum sg_rc rc = apply_file_list(cfg, o, val, strings, err);
+            if (rc != SG_OK)
+                return rc;
+            continue;
+        }
         const char *text = NULL;
         enum sg_rc rc = file_value_text(o, val, strings, &text, err);
         if (rc == SG_OK)
@@ -303,6 +343,8 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
         return sg_err_set(err, SG_USAGE, "window must be at least 1");
     struct sg_regress_rules rules;
     if (sg_compare_rules_parse(&cfg->max_regression, &rules, err) != SG_OK)
+        return SG_USAGE;
+    if (sg_alerts_check(cfg, err) != SG_OK) /* D-21: refused before any output */
         return SG_USAGE;
     return SG_OK;
 }
