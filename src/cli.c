@@ -250,13 +250,18 @@ static void alert_env(struct sg_alert_env *e)
     e->run_id = env_value("GITHUB_RUN_ID");
 }
 
+void sg_cli_read_env(struct sg_config *cfg)
+{
+    cfg->now = sg_cli_clock_now();
+    alert_env(&cfg->alert_env);
+}
+
 enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err *err)
 {
     memset(cli, 0, sizeof *cli);
     sg_arena_init(&cli->strings);
     sg_config_init(&cli->cfg);
-    cli->cfg.now = sg_cli_clock_now();
-    alert_env(&cli->cfg.alert_env);
+    sg_cli_read_env(&cli->cfg);
     const char *cmd = argc > 1 ? argv[1] : NULL;
     if (cmd == NULL || strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0) {

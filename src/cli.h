@@ -41,6 +41,10 @@ void sg_cli_release(struct sg_cli *cli);
 /* Seconds since the epoch: SOAK_GATE_NOW when set (reproducible reports), else the clock. */
 int64_t sg_cli_clock_now(void);
 
+/* Fills what the configuration takes from the environment: the clock and the alert
+ * credentials and GitHub context (struct sg_alert_env). Borrowed from environ. */
+void sg_cli_read_env(struct sg_config *cfg);
+
 /* Prints usage for a command ("snapshot", "gate", "simulate") or the overview (NULL). */
 void sg_cli_usage(FILE *f, const char *topic);
 

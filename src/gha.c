@@ -52,6 +52,29 @@ static const char *in_workspace(const char *v, struct sg_arena *strings)
     return s;
 }
 
+/* A repeatable option as one input: values separated by commas or newlines. */
+static enum sg_rc set_list_input(struct sg_config *cfg, const struct sg_option *o, const char *v,
+                                 struct sg_arena *strings, struct sg_err *err)
+{
+    while (*v) {
+        size_t n = strcspn(v, ",\n");
+        const char *a = v, *b = v + n;
+        while (a < b && isspace((unsigned char)*a))
+            a++;
+        while (b > a && isspace((unsigned char)b[-1]))
+            b--;
+        if (b > a) {
+            enum sg_rc rc = sg_config_set(cfg, o, sg_arena_strndup(strings, a, (size_t)(b - a)), err);
+            if (rc != SG_OK) {
+                sg_err_wrap(err, "input '%s'", o->name);
+                return rc;
+            }
+        }
+        v += n + (v[n] != '\0');
+    }
+    return SG_OK;
+}
+
 static enum sg_rc set_input(struct sg_config *cfg, const struct sg_option *o, const char *v,
                             struct sg_arena *strings, struct sg_err *err)
 {
@@ -70,6 +93,8 @@ static enum sg_rc set_input(struct sg_config *cfg, const struct sg_option *o, co
         if (cfg->no_audit || strcmp(v, "true") == 0)
             return SG_OK;
     }
+    if (o->type == SG_OPT_LIST)
+        return set_list_input(cfg, o, v, strings, err);
     const char *val = sg_arena_strdup(strings, v);
     if (o->where & SG_OPT_PATH)
         val = in_workspace(val, strings);
@@ -101,6 +126,11 @@ enum sg_rc sg_gha_load_config(struct sg_config *cfg, struct sg_arena *strings,
     }
     if (rc == SG_OK && input("path") == NULL)
         cfg->path = in_workspace(cfg->path, strings);
+    /* Secret inputs reach the same fields as the SOAK_GATE_* variables (inputs win). */
+    if ((v = input("telegram-bot-token")) != NULL)
+        cfg->alert_env.telegram_bot_token = sg_arena_strdup(strings, v);
+    if ((v = input("telegram-chat-id")) != NULL)
+        cfg->alert_env.telegram_chat_id = sg_arena_strdup(strings, v);
     return rc == SG_OK ? sg_config_validate(cfg, err) : rc;
 }
 
@@ -360,7 +390,7 @@ int sg_gha_run(FILE *out)
     struct sg_err err = SG_ERR_INIT;
     struct sg_outcome o;
     sg_config_init(&cfg);
-    cfg.now = sg_cli_clock_now();
+    sg_cli_read_env(&cfg);
     cfg.quiet = true;
     sg_arena_init(&strings);
     sg_outcome_init(&o);
