@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -376,6 +377,29 @@ static enum sg_exit run_captured(const struct sg_config *cfg, struct sg_outcome 
     return code;
 }
 
+/*
+ * Hands the files soak-gate wrote back to the owner of the workspace: the container runs
+ * as root, and root-owned files in the workspace break later steps that edit them.
+ * lchown never follows a link planted in the soak dir.
+ */
+static void hand_back(const struct sg_config *cfg, FILE *out)
+{
+    static const char *const names[] = {"POST_SOAK_SNAPSHOT.json", "POST_SOAK_AUDIT.md",
+                                        "POST_SOAK_COMPARE.json", "POST_SOAK_METRICS.prom", NULL};
+    const char *ws = getenv("GITHUB_WORKSPACE");
+    struct stat st;
+    if (geteuid() != 0 || ws == NULL || ws[0] == '\0' || stat(ws, &st) != 0 || st.st_uid == 0)
+        return;
+    for (int i = 0; names[i]; i++) {
+        char *p = sg_fsx_join(cfg->path, names[i]);
+        struct stat f;
+        if (lstat(p, &f) == 0 && S_ISREG(f.st_mode) && lchown(p, st.st_uid, st.st_gid) != 0)
+            fprintf(out, "::warning title=soak-gate::cannot hand %s back to the workspace owner\n",
+                    names[i]);
+        free(p);
+    }
+}
+
 int sg_gha_run(FILE *out)
 {
     struct sg_buf b;
@@ -415,6 +439,7 @@ int sg_gha_run(FILE *out)
     sg_buf_reset(&b);
     if (sg_gha_render_outputs(&o, &cfg, code, ws, delim, &b, &err) == SG_OK)
         write_file_command("GITHUB_OUTPUT", &b, out);
+    hand_back(&cfg, out);
     free(log);
     sg_buf_release(&b);
     sg_outcome_release(&o);

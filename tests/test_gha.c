@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "gha.h"
@@ -358,4 +359,34 @@ Test(gha, action_yml_inputs_outputs_and_option_table_agree)
     for (int i = 0; want_out[i]; i++)
         cr_assert(in(outputs, no, want_out[i]), "output %s missing", want_out[i]);
     cr_assert_eq(no, 7, "exactly the outputs gha.c writes");
+}
+
+Test(gha, outputs_are_handed_back_to_the_workspace_owner)
+{
+    if (geteuid() != 0) {
+        /* Only root can give files away; as a normal user the files are already ours. */
+        cr_log_warn("not root: ownership hand-back checked only as root");
+        struct action_run a = action("pass", NULL);
+        cr_assert_eq(a.r.status, 0);
+        th_rmtree(a.ws);
+        return;
+    }
+    char *ws = th_mkdtemp();
+    char *soak = th_fmt("%s/soak", ws);
+    cr_assert_eq(mkdir(soak, 0755), 0);
+    th_copy_dir(SG_TESTS_DIR "/../examples/pass", soak);
+    cr_assert_eq(chown(ws, 4321, 4321), 0);
+    const char *env[] = {th_fmt("GITHUB_WORKSPACE=%s", ws), "INPUT_PATH=soak", "GITHUB_OUTPUT",
+                         "GITHUB_STEP_SUMMARY", NULL};
+    const char *argv[] = {"action", NULL};
+    struct th_run r = th_run_bin(ws, env, argv);
+    cr_assert_eq(r.status, 0, "%s", r.out);
+    const char *names[] = {"POST_SOAK_SNAPSHOT.json", "POST_SOAK_AUDIT.md", NULL};
+    for (int i = 0; names[i]; i++) {
+        struct stat st;
+        cr_assert_eq(stat(th_fmt("%s/%s", soak, names[i]), &st), 0);
+        cr_assert_eq(st.st_uid, 4321, "%s owned by %u", names[i], (unsigned)st.st_uid);
+        cr_assert_eq(st.st_gid, 4321);
+    }
+    th_rmtree(ws);
 }
