@@ -32,11 +32,23 @@ void sg_gha_input_env_name(const char *input, char *out, size_t out_size)
     out[n] = '\0';
 }
 
+/*
+ * An input's value, or NULL when unset or empty. The runner sets INPUT_FAIL-ON (hyphen
+ * kept), but busybox sh - /bin/sh in the Alpine image, which runs entrypoint.sh - drops
+ * variables whose names are not shell names before it execs us, so action.yml also passes
+ * every hyphenated input as INPUT_FAIL_ON through runs.env. Either spelling works.
+ */
 static const char *input(const char *name)
 {
     char env[96];
     sg_gha_input_env_name(name, env, sizeof env);
     const char *v = getenv(env);
+    if (v && v[0])
+        return v;
+    for (char *p = env; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    v = getenv(env);
     return v && v[0] ? v : NULL;
 }
 

@@ -24,6 +24,23 @@ static char *render(void (*fn)(struct sg_buf *, const char *), const char *s)
     return th_keep(sg_buf_detach(&b, NULL));
 }
 
+Test(gha, underscore_spelling_of_an_input_is_read_too)
+{
+    setenv("INPUT_FAIL_ON", "warn", 1);
+    struct sg_config cfg;
+    struct sg_arena strings;
+    struct sg_err err = SG_ERR_INIT;
+    sg_config_init(&cfg);
+    sg_arena_init(&strings);
+    cr_assert_eq(sg_gha_load_config(&cfg, &strings, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(cfg.fail_on, SG_FAIL_ON_WARN);
+    setenv("INPUT_FAIL-ON", "never", 1);
+    sg_config_init(&cfg);
+    cr_assert_eq(sg_gha_load_config(&cfg, &strings, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(cfg.fail_on, SG_FAIL_ON_NEVER, "the runner's own spelling wins");
+    sg_arena_release(&strings);
+}
+
 Test(gha, input_names_keep_hyphens)
 {
     char env[64];
@@ -359,6 +376,17 @@ Test(gha, action_yml_inputs_outputs_and_option_table_agree)
     for (int i = 0; want_out[i]; i++)
         cr_assert(in(outputs, no, want_out[i]), "output %s missing", want_out[i]);
     cr_assert_eq(no, 7, "exactly the outputs gha.c writes");
+    /* busybox sh drops hyphenated variables: each such input is also in runs.env. */
+    for (size_t i = 0; i < ni; i++) {
+        if (strchr(inputs[i], '-') == NULL)
+            continue;
+        char env[96];
+        sg_gha_input_env_name(inputs[i], env, sizeof env);
+        for (char *p = env; *p; p++)
+            *p = *p == '-' ? '_' : *p;
+        cr_assert(th_contains(yml, th_fmt("\n    %s: ${{ inputs.%s }}\n", env, inputs[i])),
+                  "runs.env lacks %s for input %s", env, inputs[i]);
+    }
 }
 
 Test(gha, outputs_are_handed_back_to_the_workspace_owner)
