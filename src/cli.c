@@ -222,12 +222,22 @@ static int64_t clock_now(void)
     return (int64_t)time(NULL);
 }
 
+/* The CI run's labels for soakgate_run_info; unset variables stay NULL. */
+static void run_labels(struct sg_run_labels *l)
+{
+    l->repository = getenv("GITHUB_REPOSITORY");
+    l->ref = getenv("GITHUB_REF");
+    l->sha = getenv("GITHUB_SHA");
+    l->run_id = getenv("GITHUB_RUN_ID");
+}
+
 enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err *err)
 {
     memset(cli, 0, sizeof *cli);
     sg_arena_init(&cli->strings);
     sg_config_init(&cli->cfg);
     cli->cfg.now = clock_now();
+    run_labels(&cli->cfg.run_labels);
     const char *cmd = argc > 1 ? argv[1] : NULL;
     if (cmd == NULL || strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0) {

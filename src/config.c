@@ -15,6 +15,7 @@
 #include "fsx.h"
 #include "jsonx.h"
 #include "num.h"
+#include "push.h"
 
 #define F(field) offsetof(struct sg_config, field)
 #define CLI_FILE_ACT (SG_OPT_CLI | SG_OPT_FILE | SG_OPT_ACTION)
@@ -64,6 +65,20 @@ static const struct sg_option rows[] = {
       "deepest JSON nesting accepted (default 64)", 1, 10000, F(limits.max_depth)},
     {"threads", SG_OPT_INT, SG_OPT_CLI | SG_OPT_FILE, "N", NULL,
       "parser threads (default: one per CPU, at most 8)", 0, 8, F(limits.n_threads)},
+    {"prometheus", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "also write POST_SOAK_METRICS.prom (Prometheus text format) into the soak dir", 0, 0, F(want_prometheus)},
+    {"prometheus-names", SG_OPT_ENUM, CLI_FILE_ACT, "SET", "default|legacy",
+      "metric names: promtool-clean soakgate_* (default) or the original's ten (legacy)", 0, 0, F(prom_names)},
+    {"pushgateway", SG_OPT_STRING, CLI_FILE_ACT, "URL",  NULL,
+      "also PUT the soakgate_* metrics to this Prometheus Pushgateway", 0, 0, F(pushgateway)},
+    {"push-job", SG_OPT_STRING, CLI_FILE_ACT, "NAME", NULL,
+      "Pushgateway job name (default soak-gate)", 0, 0, F(push_job)},
+    {"push-label", SG_OPT_LIST, CLI_FILE_ACT, "NAME=VALUE", NULL,
+      "extra Pushgateway grouping-key label (repeatable)", 0, 0, F(push_labels)},
+    {"push-strict", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "a failed push exits 2 (default: a warning only)", 0, 0, F(push_strict)},
+    {"push-timeout", SG_OPT_INT, CLI_FILE_ACT, "SECONDS", NULL,
+      "give up on the push after SECONDS (default 10)", 1, 600, F(push_timeout_s)},
     {NULL, SG_OPT_BOOL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 /* clang-format on */
@@ -86,6 +101,8 @@ void sg_config_init(struct sg_config *cfg)
     cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
     cfg->fail_on = SG_FAIL_ON_FAIL;
     cfg->want_audit = true;
+    cfg->push_job = "soak-gate";
+    cfg->push_timeout_s = 10;
 }
 
 const struct sg_option *sg_config_options(void)
@@ -170,6 +187,15 @@ enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *o, const
             return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
         *(const char **)(void *)field = value;
         return SG_OK;
+    case SG_OPT_LIST: {
+        struct sg_strlist *l = (struct sg_strlist *)(void *)field;
+        if (value == NULL)
+            return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
+        if (l->n == SG_STRLIST_MAX)
+            return sg_err_set(err, SG_USAGE, "--%s: at most %d values", o->name, SG_STRLIST_MAX);
+        l->items[l->n++] = value;
+        return SG_OK;
+    }
     case SG_OPT_ENUM: {
         int i = value ? choice_index(o->choices, value) : -1;
         if (i < 0)
@@ -211,6 +237,7 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
             break;
         }
         /* fall through */
+    case SG_OPT_LIST:
     case SG_OPT_STRING:
         ok = json_object_is_type(v, json_type_string);
         *text = ok ? sg_arena_strdup(strings, json_object_get_string(v)) : NULL;
@@ -229,6 +256,24 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
     return SG_OK;
 }
 
+/* A repeatable option given as a JSON array of strings. */
+static enum sg_rc apply_file_list(struct sg_config *cfg, const struct sg_option *o, json_object *arr,
+                                  struct sg_arena *strings, struct sg_err *err)
+{
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++) {
+        const char *text = NULL;
+        enum sg_rc rc = file_value_text(o, json_object_array_get_idx(arr, i), strings, &text, err);
+        if (rc == SG_OK)
+            rc = sg_config_set(cfg, o, text, err);
+        if (rc != SG_OK) {
+            sg_err_wrap(err, "item %zu", i);
+            return rc;
+        }
+    }
+    return SG_OK;
+}
+
 static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
                                     struct sg_arena *strings, struct sg_err *err)
 {
@@ -240,6 +285,12 @@ static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
         const struct sg_option *o = sg_config_find(key);
         if (o == NULL || !(o->where & SG_OPT_FILE))
             return sg_err_set(err, SG_USAGE, "%s: unknown key", key);
+        if (o->type == SG_OPT_LIST && json_object_is_type(val, json_type_array)) {
+            enum sg_rc rc = apply_file_list(cfg, o, val, strings, err);
+            if (rc != SG_OK)
+                return rc;
+            continue;
+        }
         const char *text = NULL;
         enum sg_rc rc = file_value_text(o, val, strings, &text, err);
         if (rc == SG_OK)
@@ -279,5 +330,7 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
                           (long long)p->warn_level, (long long)p->pass_level);
     if (p->window < 1)
         return sg_err_set(err, SG_USAGE, "window must be at least 1");
+    if (sg_push_check_config(cfg->pushgateway, cfg->push_job, &cfg->push_labels, err) != SG_OK)
+        return SG_USAGE;
     return SG_OK;
 }

@@ -45,6 +45,21 @@ enum sg_prom_names {
     SG_PROM_NAMES_LEGACY,      /* the original's ten metrics, byte for byte */
 };
 
+/* A repeatable option's values, in the order given (e.g. --push-label). Strings borrowed. */
+#define SG_STRLIST_MAX 16
+struct sg_strlist {
+    const char *items[SG_STRLIST_MAX];
+    size_t n;
+};
+
+/* Low-cardinality labels of the CI run (GITHUB_*), read at the edge; NULL when unset. */
+struct sg_run_labels {
+    const char *repository; /* GITHUB_REPOSITORY, "owner/name" */
+    const char *ref;        /* GITHUB_REF, "refs/heads/main" */
+    const char *sha;        /* GITHUB_SHA */
+    const char *run_id;     /* GITHUB_RUN_ID */
+};
+
 struct sg_config {
     const char *path;         /* soak dir (D-12 default artifacts/soak/latest) */
     const char *config_file;  /* --config, or NULL */
@@ -61,6 +76,12 @@ struct sg_config {
     const char *summary_file; /* append the job-summary Markdown here, or NULL */
     const char *compare;      /* baseline snapshot, or NULL */
     int64_t now;              /* evaluation time, seconds since the epoch (set at the edge) */
+    struct sg_run_labels run_labels; /* Prometheus run_info labels (set at the edge) */
+    const char *pushgateway;  /* --pushgateway base URL, or NULL */
+    const char *push_job;     /* job of the grouping key (default "soak-gate") */
+    struct sg_strlist push_labels; /* "name=value" grouping-key labels */
+    bool push_strict;         /* a failed push exits 2 */
+    int64_t push_timeout_s;   /* whole push, seconds (default 10) */
 };
 
 /* Fills cfg with the defaults. Allocates nothing. */
@@ -80,6 +101,7 @@ enum sg_option_type {
     SG_OPT_INT,
     SG_OPT_STRING,
     SG_OPT_ENUM,     /* one of choices ("fail|warn|never") */
+    SG_OPT_LIST,     /* repeatable string: each use appends to a struct sg_strlist */
 };
 
 struct sg_option {
