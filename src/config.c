@@ -231,14 +231,15 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
         *text = ok ? sg_arena_strdup(strings, json_object_to_json_string(v)) : NULL;
         break;
     case SG_OPT_ENUM:
-        if (strcmp(o->choices, "true|false") == 0 && json_object_is_type(v, json_type_boolean)) {
+    case SG_OPT_LIST:
+    case SG_OPT_STRING:
+        /* No fall-through between labels: clang does not read the comment form. */
+        if (o->type == SG_OPT_ENUM && strcmp(o->choices, "true|false") == 0 &&
+            json_object_is_type(v, json_type_boolean)) {
             ok = true;
             *text = json_object_get_boolean(v) ? "true" : "false";
             break;
         }
-        /* fall through */
-    case SG_OPT_LIST:
-    case SG_OPT_STRING:
         ok = json_object_is_type(v, json_type_string);
         *text = ok ? sg_arena_strdup(strings, json_object_get_string(v)) : NULL;
         break;

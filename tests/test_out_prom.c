@@ -152,9 +152,9 @@ Test(out_prom, default_latency_is_in_seconds_and_evaluation_time_is_a_gauge)
 Test(out_prom, default_spells_non_finite_values_as_the_format_requires)
 {
     struct sg_snapshot s = t24_like();
-    s.median[SG_KPI_NET] = dbl(NAN);
-    s.median[SG_KPI_RISK] = dbl(INFINITY);
-    s.median[SG_KPI_P95] = dbl(-INFINITY);
+    s.median[SG_KPI_NET] = dbl((double)NAN);
+    s.median[SG_KPI_RISK] = dbl((double)INFINITY);
+    s.median[SG_KPI_P95] = dbl(-(double)INFINITY);
     char *t = render(&s, SG_PROM_NAMES_DEFAULT, NULL);
     expect_line(t, "soakgate_kpi_net_bps{stat=\"median\"} NaN");
     expect_line(t, "soakgate_kpi_risk_ratio{stat=\"median\"} +Inf");
@@ -248,9 +248,9 @@ Test(out_prom, legacy_prints_integer_means_without_a_point)
 Test(out_prom, legacy_prints_non_finite_like_python_str)
 {
     struct sg_snapshot s = t24_like();
-    s.mean[SG_KPI_RISK] = dbl(NAN);
-    s.mean[SG_KPI_NET] = dbl(INFINITY);
-    s.mean[SG_KPI_P95] = dbl(-INFINITY);
+    s.mean[SG_KPI_RISK] = dbl((double)NAN);
+    s.mean[SG_KPI_NET] = dbl((double)INFINITY);
+    s.mean[SG_KPI_P95] = dbl(-(double)INFINITY);
     char *t = render(&s, SG_PROM_NAMES_LEGACY, NULL);
     expect_line(t, "soak_kpi_risk_ratio_mean nan");
     expect_line(t, "soak_kpi_net_bps_mean inf");
