@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "config.h"
 #include "helpers.h"
@@ -184,6 +185,40 @@ Test(push, push_label_is_repeatable_and_validated_with_the_config)
     cr_assert_eq(sg_config_set(&cfg, o, "__c=3", &err), SG_OK);
     cr_assert_eq(sg_config_validate(&cfg, &err), SG_USAGE);
     cr_assert(strstr(err.msg, "--push-label '__c=3'"), "%s", err.msg);
+}
+
+Test(push, config_file_takes_push_labels_as_an_array_or_a_string)
+{
+    char *dir = th_mkdtemp();
+    th_write(dir, "a.json", "{\"push_label\": [\"instance=ci\", \"branch=feature/x\"], "
+                            "\"prometheus\": true, \"prometheus_names\": \"legacy\", "
+                            "\"push_job\": \"nightly\", \"push_timeout\": 3}");
+    th_write(dir, "b.json", "{\"push_label\": \"instance=ci\"}");
+    th_write(dir, "c.json", "{\"push_label\": [\"ok=1\", 7]}");
+    char *a = th_fmt("%s/a.json", dir), *b = th_fmt("%s/b.json", dir), *c = th_fmt("%s/c.json", dir);
+    struct sg_config cfg;
+    struct sg_arena strings;
+    struct sg_err err = SG_ERR_INIT;
+    sg_arena_init(&strings);
+    sg_config_init(&cfg);
+    cr_assert_eq(sg_config_load_file(&cfg, a, &strings, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(cfg.push_labels.n, 2);
+    cr_assert_str_eq(cfg.push_labels.items[1], "branch=feature/x");
+    cr_assert(cfg.want_prometheus && cfg.prom_names == SG_PROM_NAMES_LEGACY);
+    cr_assert_str_eq(cfg.push_job, "nightly");
+    cr_assert_eq(cfg.push_timeout_s, 3);
+    sg_config_init(&cfg);
+    cr_assert_eq(sg_config_load_file(&cfg, b, &strings, &err), SG_OK, "%s", err.msg);
+    cr_assert_eq(cfg.push_labels.n, 1);
+    sg_config_init(&cfg);
+    cr_assert_eq(sg_config_load_file(&cfg, c, &strings, &err), SG_USAGE);
+    cr_assert(strstr(err.msg, "item 1: push-label: expected a string, found a number"), "%s", err.msg);
+    sg_arena_release(&strings);
+    th_rmtree(dir);
+    free(a);
+    free(b);
+    free(c);
+    free(dir);
 }
 
 /* ------------------------------------------------------------------ the binary */
