@@ -17,6 +17,21 @@
 
 extern char **environ;
 
+static void **kept;
+static size_t n_kept, cap_kept;
+
+void *th_keep(void *p)
+{
+    if (n_kept == cap_kept) {
+        cap_kept = cap_kept ? cap_kept * 2 : 64;
+        kept = realloc(kept, cap_kept * sizeof *kept);
+        if (kept == NULL)
+            abort();
+    }
+    kept[n_kept++] = p;
+    return p;
+}
+
 char *th_fmt(const char *fmt, ...)
 {
     va_list ap;
@@ -29,7 +44,7 @@ char *th_fmt(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    return s;
+    return th_keep(s);
 }
 
 bool th_contains(const char *haystack, const char *needle)
@@ -92,7 +107,7 @@ char *th_slurp(const char *path, size_t *len)
     s[n] = '\0';
     if (len)
         *len = n;
-    return s;
+    return th_keep(s);
 }
 
 void th_write(const char *dir, const char *name, const char *data)

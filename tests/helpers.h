@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Test allocations: every string the helpers return is kept reachable from a registry, so
+ * tests can use them freely without LeakSanitizer counting them, while leaks of the code
+ * under test are still reported. th_keep(p) registers any other block and returns it.
+ */
+void *th_keep(void *p);
+
 /* A new directory under $TMPDIR (or /tmp); returns a new string. Aborts on failure. */
 char *th_mkdtemp(void);
 /* rm -rf path (best effort, no subprocess). */
