@@ -12,6 +12,7 @@
 
 #include "arena.h"
 #include "buf.h"
+#include "compare.h"
 #include "fsx.h"
 #include "jsonx.h"
 #include "num.h"
@@ -65,6 +66,18 @@ static const struct sg_option rows[] = {
       "deepest JSON nesting accepted (default 64)", 1, 10000, F(limits.max_depth)},
     {"threads", SG_OPT_INT, SG_OPT_CLI | SG_OPT_FILE, "N", NULL,
       "parser threads (default: one per CPU, at most 8)", 0, 8, F(limits.n_threads)},
+    /* reports: audit, job summary, baseline comparison */
+    {"audit", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "write DIR/POST_SOAK_AUDIT.md (gate does by default)", 0, 0, F(want_audit)},
+    {"no-audit", SG_OPT_BOOL, GATE_ALL, NULL, NULL,
+      "do not write DIR/POST_SOAK_AUDIT.md", 0, 0, F(no_audit)},
+    {"summary", SG_OPT_STRING, CLI_FILE_ACT, "FILE", NULL,
+      "append a GitHub-flavoured Markdown job summary (< 1 MiB) to FILE", 0, 0, F(summary_file)},
+    {"compare", SG_OPT_STRING, CLI_FILE_ACT, "BASELINE", NULL,
+      "compare with a schema-1.1 baseline snapshot; writes DIR/POST_SOAK_COMPARE.json", 0, 0, F(compare)},
+    {"max-regression", SG_OPT_LIST, GATE_ALL, "[KPI=]PCT", NULL,
+      "fail when a KPI mean worsens by more than PCT % against the baseline (repeatable)", 0, 0, F(max_regression)},
+    /* prom: Prometheus file and Pushgateway */
     {"prometheus", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
       "also write POST_SOAK_METRICS.prom (Prometheus text format) into the soak dir", 0, 0, F(want_prometheus)},
     {"prometheus-names", SG_OPT_ENUM, CLI_FILE_ACT, "SET", "default|legacy",
@@ -100,7 +113,6 @@ void sg_config_init(struct sg_config *cfg)
                                      .window = 8};
     cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
     cfg->fail_on = SG_FAIL_ON_FAIL;
-    cfg->want_audit = true;
     cfg->push_job = "soak-gate";
     cfg->push_timeout_s = 10;
 }
@@ -189,10 +201,11 @@ enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *o, const
         return SG_OK;
     case SG_OPT_LIST: {
         struct sg_strlist *l = (struct sg_strlist *)(void *)field;
-        if (value == NULL)
+        if (value == NULL || value[0] == '\0')
             return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
         if (l->n == SG_STRLIST_MAX)
-            return sg_err_set(err, SG_USAGE, "--%s: at most %d values", o->name, SG_STRLIST_MAX);
+            return sg_err_set(err, SG_USAGE, "--%s: given more than %d times", o->name,
+                              SG_STRLIST_MAX);
         l->items[l->n++] = value;
         return SG_OK;
     }
@@ -331,6 +344,9 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
                           (long long)p->warn_level, (long long)p->pass_level);
     if (p->window < 1)
         return sg_err_set(err, SG_USAGE, "window must be at least 1");
+    struct sg_regress_rules rules;
+    if (sg_compare_rules_parse(&cfg->max_regression, &rules, err) != SG_OK)
+        return SG_USAGE;
     if (sg_push_check_config(cfg->pushgateway, cfg->push_job, &cfg->push_labels, err) != SG_OK)
         return SG_USAGE;
     return SG_OK;

@@ -45,10 +45,10 @@ enum sg_prom_names {
     SG_PROM_NAMES_LEGACY,      /* the original's ten metrics, byte for byte */
 };
 
-/* A repeatable option's values, in the order given (e.g. --push-label). Strings borrowed. */
+/* A repeatable string option (SG_OPT_LIST): every occurrence is kept, in order. */
 #define SG_STRLIST_MAX 16
 struct sg_strlist {
-    const char *items[SG_STRLIST_MAX];
+    const char *items[SG_STRLIST_MAX]; /* borrowed like every option string */
     size_t n;
 };
 
@@ -70,12 +70,16 @@ struct sg_config {
     bool strict;              /* any invalid iteration file is an error (exit 2) */
     bool require_freeze_ready;/* gate: freeze_ready false fails (exit 1) */
     enum sg_fail_on fail_on;
-    bool want_audit;          /* gate: write POST_SOAK_AUDIT.md */
+    bool want_audit;          /* --audit: also `snapshot` writes POST_SOAK_AUDIT.md */
     bool want_prometheus;     /* write POST_SOAK_METRICS.prom */
     enum sg_prom_names prom_names;
     const char *summary_file; /* append the job-summary Markdown here, or NULL */
     const char *compare;      /* baseline snapshot, or NULL */
     int64_t now;              /* evaluation time, seconds since the epoch (set at the edge) */
+    /* reports (audit, job summary, --compare) */
+    bool no_audit;            /* gate: do not write POST_SOAK_AUDIT.md */
+    struct sg_strlist max_regression; /* --max-regression entries (compare.h parses them) */
+    /* prom: Prometheus file and Pushgateway */
     struct sg_run_labels run_labels; /* Prometheus run_info labels (set at the edge) */
     const char *pushgateway;  /* --pushgateway base URL, or NULL */
     const char *push_job;     /* job of the grouping key (default "soak-gate") */
@@ -101,7 +105,7 @@ enum sg_option_type {
     SG_OPT_INT,
     SG_OPT_STRING,
     SG_OPT_ENUM,     /* one of choices ("fail|warn|never") */
-    SG_OPT_LIST,     /* repeatable string: each use appends to a struct sg_strlist */
+    SG_OPT_LIST,     /* repeatable string, appended to a struct sg_strlist */
 };
 
 struct sg_option {

@@ -42,9 +42,9 @@ static int dispatch(struct sg_cli *cli)
                 cli->sim.out_dir);
         return SG_EXIT_OK;
     case SG_CLI_SNAPSHOT:
-        return (int)sg_run(&cli->cfg, SG_CMD_SNAPSHOT, stdout, stderr);
+        return (int)sg_run(&cli->cfg, SG_CMD_SNAPSHOT, stdout, stderr, NULL);
     case SG_CLI_GATE:
-        return (int)sg_run(&cli->cfg, SG_CMD_GATE, stdout, stderr);
+        return (int)sg_run(&cli->cfg, SG_CMD_GATE, stdout, stderr, NULL);
     }
     return SG_EXIT_ERROR;
 }

@@ -12,6 +12,7 @@
  */
 #include "run.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@
 #include "num.h"
 #include "output.h"
 #include "push.h"
+#include "report.h"
 #include "sidecar.h"
 #include "snapshot.h"
 
@@ -42,6 +44,8 @@ struct ctx {
     size_t window_first;          /* index of the window's first file in set.items */
     struct sg_eval eval;
     struct sg_snapshot snap;
+    struct sg_reports rep;        /* audit, job summary, --compare (report.c) */
+    struct sg_outcome outcome;    /* what the caller gets back */
 };
 
 static void ctx_release(struct ctx *c)
@@ -51,6 +55,7 @@ static void ctx_release(struct ctx *c)
     sg_arena_release(&c->strings);
     free((void *)c->window);
     sg_eval_release(&c->eval);
+    sg_reports_release(&c->rep);
 }
 
 static void print_diags(struct ctx *c, const struct sg_diags *d)
@@ -165,6 +170,16 @@ out:
     sg_buf_release(&compact);
     sg_buf_release(&pretty);
     return rc;
+}
+
+/* Reports stage (report.c): POST_SOAK_AUDIT.md, --compare, --summary. */
+static enum sg_exit write_reports(struct ctx *c, enum sg_command cmd)
+{
+    const struct sg_report_in in = {
+        .cfg = c->cfg, .set = &c->set, .snap = &c->snap, .window = &c->eval,
+        .window_view = c->window, .window_first = c->window_first, .abs_dir = c->abs_dir,
+        .want_audit = c->cfg->want_audit || (cmd == SG_CMD_GATE && !c->cfg->no_audit)};
+    return sg_reports_run(&in, &c->rep, c->errs) == SG_OK ? SG_EXIT_OK : SG_EXIT_ERROR;
 }
 
 /* ------------------------------------------------------------------ Prometheus */
@@ -287,28 +302,55 @@ static void verdict_block(struct ctx *c)
 }
 
 /* D-7: collects the failure reasons and returns the exit code. */
-static enum sg_exit decide(struct ctx *c)
+static void add_reason(struct sg_outcome *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct sg_outcome *o, const char *fmt, ...)
+{
+    if (o->n_reasons >= SG_OUTCOME_MAX_REASONS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->reasons[o->n_reasons++], sizeof o->reasons[0], fmt, ap);
+    va_end(ap);
+}
+
+/* The gate rules that fail (D-7, --max-regression), as reason texts in c->outcome. */
+static void collect_reasons(struct ctx *c)
 {
     const struct sg_config *cfg = c->cfg;
     const struct sg_snapshot *s = &c->snap;
-    const char *reasons[4];
-    size_t n = 0;
+    struct sg_outcome *o = &c->outcome;
+    if (cfg->fail_on == SG_FAIL_ON_NEVER)
+        return;
+    if (s->verdict == SG_VERDICT_FAIL)
+        add_reason(o, "Verdict is FAIL");
+    if (s->verdict == SG_VERDICT_WARN && cfg->fail_on == SG_FAIL_ON_WARN)
+        add_reason(o, "Verdict is WARN (--fail-on warn)");
+    if (cfg->require_freeze_ready && !s->freeze_ready)
+        add_reason(o, "freeze_ready is False");
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        if (c->rep.cmp.regress[k] != SG_REGRESS_FAILED)
+            continue;
+        char lim[SG_NUM_BUFSZ];
+        sg_num_format(lim, c->rep.cmp.rules.max_pct[k]);
+        add_reason(o, "%s mean worsened by %.1f%% against the baseline (limit %s%%)",
+                   sg_kpi_names[k], c->rep.cmp.worsened_pct[k], lim);
+    }
+}
+
+static enum sg_exit decide(struct ctx *c)
+{
+    const struct sg_snapshot *s = &c->snap;
     if (s->verdict == SG_VERDICT_UNKNOWN) {
         fprintf(c->errs, "\n[ERROR] Verdict is UNKNOWN: POST_SOAK_SUMMARY.json has no verdict\n");
         return SG_EXIT_ERROR;
     }
-    if (cfg->fail_on != SG_FAIL_ON_NEVER) {
-        if (s->verdict == SG_VERDICT_FAIL)
-            reasons[n++] = "Verdict is FAIL";
-        if (s->verdict == SG_VERDICT_WARN && cfg->fail_on == SG_FAIL_ON_WARN)
-            reasons[n++] = "Verdict is WARN (--fail-on warn)";
-        if (cfg->require_freeze_ready && !s->freeze_ready)
-            reasons[n++] = "freeze_ready is False";
-    }
-    if (n > 0) {
+    collect_reasons(c);
+    if (c->outcome.n_reasons > 0) {
         fprintf(c->errs, "\n[FAIL] Soak gate failures:\n");
-        for (size_t i = 0; i < n; i++)
-            fprintf(c->errs, "  - %s\n", reasons[i]);
+        for (size_t i = 0; i < c->outcome.n_reasons; i++)
+            fprintf(c->errs, "  - %s\n", c->outcome.reasons[i]);
         return SG_EXIT_FAIL;
     }
     if (s->verdict == SG_VERDICT_PASS)
@@ -320,12 +362,41 @@ static enum sg_exit decide(struct ctx *c)
     return SG_EXIT_OK;
 }
 
-enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out, FILE *errs)
+/* Copies what the action edge needs out of the context. */
+static void fill_outcome(struct ctx *c, bool has_snapshot)
+{
+    struct sg_outcome *o = &c->outcome;
+    o->has_verdict = has_snapshot && c->snap.verdict != SG_VERDICT_UNKNOWN;
+    o->verdict = c->snap.verdict;
+    o->freeze_ready = c->snap.freeze_ready;
+    o->pass_count = c->snap.pass_count;
+    o->n_evaluated = c->snap.n_evaluated;
+    o->from_summary = c->snap.from_summary;
+    o->anomalies = c->snap.anomalies_count;
+    sg_diags_merge(&o->diags, &c->set.diags);
+}
+
+void sg_outcome_init(struct sg_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    sg_diags_init(&o->diags);
+}
+
+void sg_outcome_release(struct sg_outcome *o)
+{
+    sg_diags_release(&o->diags);
+    sg_outcome_init(o);
+}
+
+enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out, FILE *errs,
+                    struct sg_outcome *outcome)
 {
     struct ctx c = {.cfg = cfg, .out = out, .errs = errs};
     sg_iterset_init(&c.set);
     sg_arena_init(&c.strings);
     sg_eval_init(&c.eval);
+    sg_reports_init(&c.rep);
+    sg_outcome_init(&c.outcome);
     c.abs_dir = sg_fsx_absolute(cfg->path);
     enum sg_exit rc = check_dir(&c);
     if (rc == SG_EXIT_OK)
@@ -334,6 +405,9 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
         rc = evaluate(&c);
     if (rc == SG_EXIT_OK)
         rc = write_snapshot(&c);
+    bool has_snapshot = rc == SG_EXIT_OK;
+    if (rc == SG_EXIT_OK)
+        rc = write_reports(&c, cmd);
     if (rc == SG_EXIT_OK)
         rc = write_prometheus(&c);
     enum sg_exit push_rc = rc == SG_EXIT_OK ? push_metrics(&c) : SG_EXIT_OK;
@@ -346,6 +420,13 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
     }
     if (push_rc > rc) /* D-7: 2 wins over 1 */
         rc = push_rc;
+    fill_outcome(&c, has_snapshot);
+    if (outcome) {
+        sg_outcome_release(outcome);
+        *outcome = c.outcome;
+    } else {
+        sg_outcome_release(&c.outcome);
+    }
     ctx_release(&c);
     return rc;
 }

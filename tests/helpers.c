@@ -214,3 +214,48 @@ void th_run_free(struct th_run *r)
     free(r->err);
     r->out = r->err = NULL;
 }
+
+/* ------------------------------------------------------------------ golden files (reports) */
+
+#include <criterion/criterion.h>
+
+static void mkdirs_for(const char *path)
+{
+    char *p = th_fmt("%s", path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        mkdir(p, 0755);
+        *s = '/';
+    }
+    free(p);
+}
+
+void th_golden_check(const char *rel, const char *actual)
+{
+    char *path = th_fmt("%s/golden/%s", SG_FIXTURES_DIR, rel);
+    const char *upd = getenv("SG_UPDATE_GOLDEN");
+    if (upd && strcmp(upd, "1") == 0) {
+        mkdirs_for(path);
+        FILE *f = fopen(path, "wb");
+        cr_assert(f != NULL && fputs(actual, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+        free(path);
+        return;
+    }
+    char *want = th_slurp(path, NULL);
+    cr_assert(want != NULL, "missing golden file %s (run with SG_UPDATE_GOLDEN=1)", path);
+    if (strcmp(want, actual) != 0) {
+        size_t line = 1, i = 0;
+        while (want[i] && want[i] == actual[i])
+            line += want[i++] == '\n';
+        const char *w = want + i, *a = actual + i;
+        while (w > want && w[-1] != '\n')
+            w--, a--;
+        cr_assert_fail("%s differs at line %zu\n  want: %.*s\n  got:  %.*s\n"
+                       "(SG_UPDATE_GOLDEN=1 rewrites it)",
+                       path, line, (int)strcspn(w, "\n"), w, (int)strcspn(a, "\n"), a);
+    }
+    free(want);
+    free(path);
+}

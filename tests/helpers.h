@@ -44,4 +44,13 @@ struct th_run {
 struct th_run th_run_bin(const char *cwd, const char *const *env_add, const char *const *argv);
 void th_run_free(struct th_run *r);
 
+/* ------------------------------------------------------------------ golden files (reports) */
+
+/*
+ * Compares actual with the golden file SG_FIXTURES_DIR/golden/<rel> byte for byte and fails
+ * the test with the first differing line. With SG_UPDATE_GOLDEN=1 in the environment the
+ * golden file (and its directory) is rewritten instead and the check passes.
+ */
+void th_golden_check(const char *rel, const char *actual);
+
 #endif
