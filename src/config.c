@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "arena.h"
 #include "buf.h"
 #include "compare.h"
@@ -24,9 +25,9 @@
 
 /* clang-format off */
 static const struct sg_option rows[] = {
-    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "DIR", NULL,
+    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION | SG_OPT_PATH, "DIR", NULL,
       "soak directory with ITER_SUMMARY_<n>.json files (default artifacts/soak/latest)", 0, 0, F(path)},
-    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "FILE", NULL,
+    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION | SG_OPT_PATH, "FILE", NULL,
       "JSON file with option values (keys as option names with _)", 0, 0, F(config_file)},
     {"pretty", SG_OPT_BOOL, SG_OPT_CLI, NULL, NULL,
       "indent the JSON printed on stdout (the file stays compact)", 0, 0, F(pretty)},
@@ -69,14 +70,23 @@ static const struct sg_option rows[] = {
     /* reports: audit, job summary, baseline comparison */
     {"audit", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
       "write DIR/POST_SOAK_AUDIT.md (gate does by default)", 0, 0, F(want_audit)},
-    {"no-audit", SG_OPT_BOOL, GATE_ALL, NULL, NULL,
+    {"no-audit", SG_OPT_BOOL, SG_OPT_CLI | SG_OPT_FILE | SG_OPT_GATE, NULL, NULL,
       "do not write DIR/POST_SOAK_AUDIT.md", 0, 0, F(no_audit)},
-    {"summary", SG_OPT_STRING, CLI_FILE_ACT, "FILE", NULL,
+    {"summary", SG_OPT_STRING, CLI_FILE_ACT | SG_OPT_PATH, "FILE", NULL,
       "append a GitHub-flavoured Markdown job summary (< 1 MiB) to FILE", 0, 0, F(summary_file)},
-    {"compare", SG_OPT_STRING, CLI_FILE_ACT, "BASELINE", NULL,
+    {"compare", SG_OPT_STRING, CLI_FILE_ACT | SG_OPT_PATH, "BASELINE", NULL,
       "compare with a schema-1.1 baseline snapshot; writes DIR/POST_SOAK_COMPARE.json", 0, 0, F(compare)},
     {"max-regression", SG_OPT_LIST, GATE_ALL, "[KPI=]PCT", NULL,
       "fail when a KPI mean worsens by more than PCT % against the baseline (repeatable)", 0, 0, F(max_regression)},
+    /* alerts (D-21); credentials preferably from the environment, see README "Alerts" */
+    {"notify", SG_OPT_LIST, CLI_FILE_ACT, "PLATFORM", "slack|telegram",
+      "send an alert to slack or telegram (repeatable, to alert both)", 0, 0, F(notify)},
+    {"notify-on", SG_OPT_ENUM, CLI_FILE_ACT, "LEVEL", "fail|warn|always",
+      "alert on FAIL (fail), on WARN and FAIL (warn, default), or on every verdict", 0, 0, F(notify_on)},
+    {"notify-strict", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "a failed alert delivery exits 2 (default: a warning only)", 0, 0, F(notify_strict)},
+    {"webhook-url", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "URL", NULL,
+      "Slack webhook or full Telegram bot URL (secret: prefer SOAK_GATE_* variables)", 0, 0, F(webhook_url)},
     /* prom: Prometheus file and Pushgateway */
     {"prometheus", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
       "also write POST_SOAK_METRICS.prom (Prometheus text format) into the soak dir", 0, 0, F(want_prometheus)},
@@ -113,6 +123,7 @@ void sg_config_init(struct sg_config *cfg)
                                      .window = 8};
     cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
     cfg->fail_on = SG_FAIL_ON_FAIL;
+    cfg->notify_on = SG_NOTIFY_ON_WARN;
     cfg->push_job = "soak-gate";
     cfg->push_timeout_s = 10;
 }
@@ -203,6 +214,9 @@ enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *o, const
         struct sg_strlist *l = (struct sg_strlist *)(void *)field;
         if (value == NULL || value[0] == '\0')
             return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
+        if (o->choices && choice_index(o->choices, value) < 0)
+            return sg_err_set(err, SG_USAGE, "--%s: expected one of %s, got '%s'", o->name,
+                              o->choices, value);
         if (l->n == SG_STRLIST_MAX)
             return sg_err_set(err, SG_USAGE, "--%s: given more than %d times", o->name,
                               SG_STRLIST_MAX);
@@ -270,19 +284,21 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
     return SG_OK;
 }
 
-/* A repeatable option given as a JSON array of strings. */
-static enum sg_rc apply_file_list(struct sg_config *cfg, const struct sg_option *o, json_object *arr,
-                                  struct sg_arena *strings, struct sg_err *err)
+/* A repeatable option given as a JSON array: every element as if given once. */
+static enum sg_rc apply_file_list(struct sg_config *cfg, const struct sg_option *o,
+                                  json_object *arr, struct sg_arena *strings, struct sg_err *err)
 {
     size_t n = json_object_array_length(arr);
     for (size_t i = 0; i < n; i++) {
         const char *text = NULL;
-        enum sg_rc rc = file_value_text(o, json_object_array_get_idx(arr, i), strings, &text, err);
+        json_object *item = json_object_array_get_idx(arr, i);
+        enum sg_rc rc = file_value_text(o, item, strings, &text, err);
         if (rc == SG_OK)
             rc = sg_config_set(cfg, o, text, err);
         if (rc != SG_OK) {
-            sg_err_wrap(err, "item %zu", i);
-            return rc;
+            sg_err_wrap(err, "%s[%zu]", o->name, i);
+            err->rc = SG_USAGE;
+            return SG_USAGE;
         }
     }
     return SG_OK;
@@ -348,6 +364,8 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
     if (sg_compare_rules_parse(&cfg->max_regression, &rules, err) != SG_OK)
         return SG_USAGE;
     if (sg_push_check_config(cfg->pushgateway, cfg->push_job, &cfg->push_labels, err) != SG_OK)
+        return SG_USAGE;
+    if (sg_alerts_check(cfg, err) != SG_OK) /* D-21: refused before any output */
         return SG_USAGE;
     return SG_OK;
 }

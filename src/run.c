@@ -6,16 +6,19 @@
  * the result with KPI_GATE.json into the snapshot (snapshot.c), prints every diagnostic,
  * renders and writes POST_SOAK_SNAPSHOT.json atomically (out_json.c, fsx.c), prints the
  * JSON, writes POST_SOAK_METRICS.prom and pushes to a Pushgateway when asked (out_prom.c,
- * push.c), and for `gate` prints the verdict block and decides the exit code (D-7).
+ * push.c), sends the --notify alerts (alerts.c, notify.c), and for `gate` prints the
+ * verdict block and decides the exit code (D-7).
  * Everything after the snapshot is computed from that one value, so no two outputs can
  * disagree. Start reading at sg_run().
  */
 #include "run.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "analysis.h"
 #include "buf.h"
 #include "diag.h"
@@ -243,41 +246,96 @@ static enum sg_exit push_metrics(struct ctx *c)
     return rc != SG_OK && cfg->push_strict ? SG_EXIT_ERROR : SG_EXIT_OK;
 }
 
+/* ------------------------------------------------------------------ alerts (D-21) */
+
+/* Why a delivery failed, from the redacted result: "HTTP 500: rollup_error (after 3
+ * attempts)". Falls back to err's text (also secret-free) when nothing was sent. */
+static void failure_text(const struct sg_notify_result *res, const struct sg_err *err,
+                         struct sg_buf *out)
+{
+    const char *svc = res->service_error;
+    int n = res->n_attempts;
+    if (n == 0)
+        sg_buf_adds(out, err->msg);
+    else if (res->http_status)
+        sg_buf_addf(out, "HTTP %ld%s%s", res->http_status, svc[0] ? ": " : "", svc);
+    else
+        sg_buf_adds(out, svc[0] ? svc : "no response");
+    if (n > 0)
+        sg_buf_addf(out, " (after %d attempt%s)", n, n == 1 ? "" : "s");
+}
+
+/* Delivers one alert; reports the outcome on stderr and a failure as a diagnostic. */
+static bool deliver(struct ctx *c, const struct sg_notify_dest *d, const struct sg_alert *a,
+                    const struct sg_notify_opts *opts)
+{
+    struct sg_err err = SG_ERR_INIT;
+    struct sg_notify_result res;
+    const char *name = sg_alerts_platform_name(d->platform);
+    if (sg_notify_send(d, a, opts, &res, &err) == SG_OK) {
+        fprintf(c->errs, "[OK] Notification sent to %s\n", name);
+        return true;
+    }
+    bool strict = c->cfg->notify_strict;
+    struct sg_buf why;
+    sg_buf_init(&why, 0);
+    failure_text(&res, &err, &why);
+    fprintf(c->errs, "[%s] Notification to %s failed: %s%s\n", strict ? "ERROR" : "WARN", name,
+            sg_buf_str(&why), strict ? " (--notify-strict)" : "");
+    sg_diags_add(&c->set.diags, strict ? SG_DIAG_ERROR : SG_DIAG_WARN, SG_DIAG_GENERAL,
+                 SIZE_MAX, name, "notification failed: %s", sg_buf_str(&why));
+    sg_buf_release(&why);
+    return false;
+}
+
+/* --notify: one alert per platform when the verdict reaches --notify-on (nothing without a
+ * verdict). A failed delivery warns; with --notify-strict it exits 2 (D-7). */
+static enum sg_exit send_alerts(struct ctx *c)
+{
+    const struct sg_config *cfg = c->cfg;
+    if (cfg->notify.n == 0 || !sg_alerts_wanted(cfg->notify_on, c->snap.verdict))
+        return SG_EXIT_OK;
+    struct sg_err err = SG_ERR_INIT;
+    struct sg_alerts_plan plan;
+    if (sg_alerts_plan_make(cfg, &plan, &err) != SG_OK) { /* validated at parse time */
+        sg_alerts_plan_release(&plan);
+        fprintf(c->errs, "[ERROR] %s\n", err.msg);
+        return SG_EXIT_ERROR;
+    }
+    struct sg_alert alert;
+    const struct sg_alerts_facts facts = {&c->snap, &c->eval, c->window, &cfg->policy,
+                                          &c->set.diags, &cfg->alert_env};
+    sg_alerts_build(&facts, &alert);
+    size_t n_failed = 0;
+    for (size_t i = 0; i < plan.n_dests; i++)
+        n_failed += !deliver(c, &plan.dests[i], &alert, &plan.opts);
+    sg_notify_alert_release(&alert);
+    sg_alerts_plan_release(&plan);
+    return n_failed > 0 && cfg->notify_strict ? SG_EXIT_ERROR : SG_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ the gate */
 
 static void describe_failures(struct ctx *c)
 {
-    static const char *const cmp[SG_KPI_COUNT] = {">", "<", "<", ">"};
-    const struct sg_policy *p = &c->cfg->policy;
-    const double limit[SG_KPI_COUNT] = {p->risk_max, p->maker_min, p->net_min, p->p95_max};
     size_t shown = 0, failing = c->eval.n - c->eval.pass_count;
     if (failing == 0 || c->snap.from_summary)
         return;
+    struct sg_buf line;
+    sg_buf_init(&line, 0);
     fprintf(c->errs, "Failing iterations (window):\n");
-    for (size_t i = 0; i < c->n_window && shown < 20; i++) {
+    for (size_t i = 0; i < c->n_window && shown < SG_EVAL_FAILURES_SHOWN; i++) {
         uint8_t m = c->eval.fail_masks[i];
         if (m == 0)
             continue;
         shown++;
-        fprintf(c->errs, "  %s:", c->window[i]->file);
-        const char *sep = " ";
-        for (int k = 0; k < SG_KPI_COUNT; k++) {
-            if (!(((unsigned)m >> k) & 1u))
-                continue;
-            char v[SG_NUM_BUFSZ], l[SG_NUM_BUFSZ];
-            sg_num_format(l, limit[k]);
-            if (!sg_iter_has(c->window[i], (enum sg_kpi)k))
-                fprintf(c->errs, "%s%s missing", sep, sg_kpi_names[k]);
-            else {
-                sg_num_format(v, c->window[i]->kpi[k]);
-                fprintf(c->errs, "%s%s %s %s %s", sep, sg_kpi_names[k], v, cmp[k], l);
-            }
-            sep = ", ";
-        }
-        fputc('\n', c->errs);
+        sg_buf_reset(&line);
+        sg_eval_describe_failure(c->window[i], m, &c->cfg->policy, &line);
+        fprintf(c->errs, "  %s: %s\n", c->window[i]->file, sg_buf_str(&line));
     }
     if (failing > shown)
         fprintf(c->errs, "  ... and %zu more\n", failing - shown);
+    sg_buf_release(&line);
 }
 
 static void verdict_block(struct ctx *c)
@@ -406,6 +464,8 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
     if (rc == SG_EXIT_OK)
         rc = write_snapshot(&c);
     bool has_snapshot = rc == SG_EXIT_OK;
+    /* Alerts before the reports, so a failed delivery shows in the audit and summary. */
+    enum sg_exit alert_rc = rc == SG_EXIT_OK ? send_alerts(&c) : SG_EXIT_OK;
     if (rc == SG_EXIT_OK)
         rc = write_reports(&c, cmd);
     if (rc == SG_EXIT_OK)
@@ -420,6 +480,8 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
     }
     if (push_rc > rc) /* D-7: 2 wins over 1 */
         rc = push_rc;
+    if (alert_rc > rc) /* D-7: 2 wins over 1 */
+        rc = alert_rc;
     fill_outcome(&c, has_snapshot);
     if (outcome) {
         sg_outcome_release(outcome);

@@ -212,7 +212,7 @@ Test(push, config_file_takes_push_labels_as_an_array_or_a_string)
     cr_assert_eq(cfg.push_labels.n, 1);
     sg_config_init(&cfg);
     cr_assert_eq(sg_config_load_file(&cfg, c, &strings, &err), SG_USAGE);
-    cr_assert(strstr(err.msg, "item 1: push-label: expected a string, found a number"), "%s", err.msg);
+    cr_assert(strstr(err.msg, "push-label[1]: push-label: expected a string, found a number"), "%s", err.msg);
     sg_arena_release(&strings);
     th_rmtree(dir);
     free(a);
