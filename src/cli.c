@@ -224,6 +224,15 @@ int64_t sg_cli_clock_now(void)
     return (int64_t)time(NULL);
 }
 
+/* The CI run's labels for soakgate_run_info; unset variables stay NULL. */
+static void run_labels(struct sg_run_labels *l)
+{
+    l->repository = getenv("GITHUB_REPOSITORY");
+    l->ref = getenv("GITHUB_REF");
+    l->sha = getenv("GITHUB_SHA");
+    l->run_id = getenv("GITHUB_RUN_ID");
+}
+
 /* ---- alerts (D-21): credentials, CA bundle, test hooks, CI run link ---- */
 
 /* An environment variable, NULL when unset or empty (an unset Actions secret is ""). */
@@ -253,6 +262,7 @@ static void alert_env(struct sg_alert_env *e)
 void sg_cli_read_env(struct sg_config *cfg)
 {
     cfg->now = sg_cli_clock_now();
+    run_labels(&cfg->run_labels);
     alert_env(&cfg->alert_env);
 }
 

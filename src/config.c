@@ -17,6 +17,7 @@
 #include "fsx.h"
 #include "jsonx.h"
 #include "num.h"
+#include "push.h"
 
 #define F(field) offsetof(struct sg_config, field)
 #define CLI_FILE_ACT (SG_OPT_CLI | SG_OPT_FILE | SG_OPT_ACTION)
@@ -86,6 +87,21 @@ static const struct sg_option rows[] = {
       "a failed alert delivery exits 2 (default: a warning only)", 0, 0, F(notify_strict)},
     {"webhook-url", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "URL", NULL,
       "Slack webhook or full Telegram bot URL (secret: prefer SOAK_GATE_* variables)", 0, 0, F(webhook_url)},
+    /* prom: Prometheus file and Pushgateway */
+    {"prometheus", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "also write POST_SOAK_METRICS.prom (Prometheus text format) into the soak dir", 0, 0, F(want_prometheus)},
+    {"prometheus-names", SG_OPT_ENUM, CLI_FILE_ACT, "SET", "default|legacy",
+      "metric names: promtool-clean soakgate_* (default) or the original's ten (legacy)", 0, 0, F(prom_names)},
+    {"pushgateway", SG_OPT_STRING, CLI_FILE_ACT, "URL",  NULL,
+      "also PUT the soakgate_* metrics to this Prometheus Pushgateway", 0, 0, F(pushgateway)},
+    {"push-job", SG_OPT_STRING, CLI_FILE_ACT, "NAME", NULL,
+      "Pushgateway job name (default soak-gate)", 0, 0, F(push_job)},
+    {"push-label", SG_OPT_LIST, CLI_FILE_ACT, "NAME=VALUE", NULL,
+      "extra Pushgateway grouping-key label (repeatable)", 0, 0, F(push_labels)},
+    {"push-strict", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "a failed push exits 2 (default: a warning only)", 0, 0, F(push_strict)},
+    {"push-timeout", SG_OPT_INT, CLI_FILE_ACT, "SECONDS", NULL,
+      "give up on the push after SECONDS (default 10)", 1, 600, F(push_timeout_s)},
     {NULL, SG_OPT_BOOL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 /* clang-format on */
@@ -108,6 +124,8 @@ void sg_config_init(struct sg_config *cfg)
     cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
     cfg->fail_on = SG_FAIL_ON_FAIL;
     cfg->notify_on = SG_NOTIFY_ON_WARN;
+    cfg->push_job = "soak-gate";
+    cfg->push_timeout_s = 10;
 }
 
 const struct sg_option *sg_config_options(void)
@@ -240,14 +258,15 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
         *text = ok ? sg_arena_strdup(strings, json_object_to_json_string(v)) : NULL;
         break;
     case SG_OPT_ENUM:
-        if (strcmp(o->choices, "true|false") == 0 && json_object_is_type(v, json_type_boolean)) {
+    case SG_OPT_LIST:
+    case SG_OPT_STRING:
+        /* No fall-through between labels: clang does not read the comment form. */
+        if (o->type == SG_OPT_ENUM && strcmp(o->choices, "true|false") == 0 &&
+            json_object_is_type(v, json_type_boolean)) {
             ok = true;
             *text = json_object_get_boolean(v) ? "true" : "false";
             break;
         }
-        /* fall through */
-    case SG_OPT_LIST:
-    case SG_OPT_STRING:
         ok = json_object_is_type(v, json_type_string);
         *text = ok ? sg_arena_strdup(strings, json_object_get_string(v)) : NULL;
         break;
@@ -343,6 +362,8 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
         return sg_err_set(err, SG_USAGE, "window must be at least 1");
     struct sg_regress_rules rules;
     if (sg_compare_rules_parse(&cfg->max_regression, &rules, err) != SG_OK)
+        return SG_USAGE;
+    if (sg_push_check_config(cfg->pushgateway, cfg->push_job, &cfg->push_labels, err) != SG_OK)
         return SG_USAGE;
     if (sg_alerts_check(cfg, err) != SG_OK) /* D-21: refused before any output */
         return SG_USAGE;

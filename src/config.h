@@ -78,6 +78,14 @@ struct sg_alert_env {
     const char *run_id;             /* GITHUB_RUN_ID */
 };
 
+/* Low-cardinality labels of the CI run (GITHUB_*), read at the edge; NULL when unset. */
+struct sg_run_labels {
+    const char *repository; /* GITHUB_REPOSITORY, "owner/name" */
+    const char *ref;        /* GITHUB_REF, "refs/heads/main" */
+    const char *sha;        /* GITHUB_SHA */
+    const char *run_id;     /* GITHUB_RUN_ID */
+};
+
 struct sg_config {
     const char *path;         /* soak dir (D-12 default artifacts/soak/latest) */
     const char *config_file;  /* --config, or NULL */
@@ -103,6 +111,13 @@ struct sg_config {
     bool notify_strict;             /* a failed delivery exits 2 */
     const char *webhook_url;        /* --webhook-url (secret), or NULL */
     struct sg_alert_env alert_env;  /* set at the edge */
+    /* prom: Prometheus file and Pushgateway */
+    struct sg_run_labels run_labels; /* Prometheus run_info labels (set at the edge) */
+    const char *pushgateway;  /* --pushgateway base URL, or NULL */
+    const char *push_job;     /* job of the grouping key (default "soak-gate") */
+    struct sg_strlist push_labels; /* "name=value" grouping-key labels */
+    bool push_strict;         /* a failed push exits 2 */
+    int64_t push_timeout_s;   /* whole push, seconds (default 10) */
 };
 
 /* Fills cfg with the defaults. Allocates nothing. */

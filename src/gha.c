@@ -54,6 +54,20 @@ static const char *input(const char *name)
 
 /* ------------------------------------------------------------------ inputs -> config */
 
+/* Action inputs whose name differs from their option's (the name users know from the
+ * issue tracker and other actions). */
+static const struct {
+    const char *option, *input;
+} aliases[] = {{"pushgateway", "pushgateway-url"}};
+
+const char *sg_gha_input_name(const char *option)
+{
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(aliases[i].option, option) == 0)
+            return aliases[i].input;
+    return option;
+}
+
 static const char *in_workspace(const char *v, struct sg_arena *strings)
 {
     const char *ws = getenv("GITHUB_WORKSPACE");
@@ -79,7 +93,7 @@ static enum sg_rc set_list_input(struct sg_config *cfg, const struct sg_option *
         if (b > a) {
             enum sg_rc rc = sg_config_set(cfg, o, sg_arena_strndup(strings, a, (size_t)(b - a)), err);
             if (rc != SG_OK) {
-                sg_err_wrap(err, "input '%s'", o->name);
+                sg_err_wrap(err, "input '%s'", sg_gha_input_name(o->name));
                 return rc;
             }
         }
@@ -113,7 +127,7 @@ static enum sg_rc set_input(struct sg_config *cfg, const struct sg_option *o, co
         val = in_workspace(val, strings);
     enum sg_rc rc = sg_config_set(cfg, o, val, err);
     if (rc != SG_OK)
-        sg_err_wrap(err, "input '%s'", o->name);
+        sg_err_wrap(err, "input '%s'", sg_gha_input_name(o->name));
     return rc;
 }
 
@@ -134,7 +148,7 @@ enum sg_rc sg_gha_load_config(struct sg_config *cfg, struct sg_arena *strings,
     for (const struct sg_option *o = sg_config_options(); o->name && rc == SG_OK; o++) {
         if (!(o->where & SG_OPT_ACTION) || o == cf)
             continue;
-        if ((v = input(o->name)) != NULL)
+        if ((v = input(sg_gha_input_name(o->name))) != NULL)
             rc = set_input(cfg, o, v, strings, err);
     }
     if (rc == SG_OK && input("path") == NULL)
@@ -207,6 +221,10 @@ void sg_gha_render_masks(struct sg_buf *out)
         mask_value(out, input(secret_inputs[i]));
         mask_telegram_token(out, input(secret_inputs[i]));
     }
+    /* A Pushgateway URL may carry user:password@. */
+    const char *pg = input("pushgateway-url");
+    if (pg && strchr(pg, '@'))
+        mask_value(out, pg);
     for (int i = 0; secret_vars[i]; i++) {
         const char *v = getenv(secret_vars[i]);
         mask_value(out, v && v[0] ? v : NULL);

@@ -23,6 +23,9 @@
 
 #define SG_GHA_MAX_ANNOTATIONS 10
 
+/* The action input name of an option ("pushgateway" -> "pushgateway-url"; else the same). */
+const char *sg_gha_input_name(const char *option);
+
 /* Environment name of an input: "INPUT_" + upper-cased name, hyphens kept. */
 void sg_gha_input_env_name(const char *input, char *out, size_t out_size);
 

@@ -5,8 +5,9 @@
  * --strict when any file is invalid, evaluates the last-N window (analysis.c), combines
  * the result with KPI_GATE.json into the snapshot (snapshot.c), prints every diagnostic,
  * renders and writes POST_SOAK_SNAPSHOT.json atomically (out_json.c, fsx.c), prints the
- * JSON, sends the --notify alerts (alerts.c, notify.c), and for `gate` prints the verdict
- * block and decides the exit code (D-7).
+ * JSON, writes POST_SOAK_METRICS.prom and pushes to a Pushgateway when asked (out_prom.c,
+ * push.c), sends the --notify alerts (alerts.c, notify.c), and for `gate` prints the
+ * verdict block and decides the exit code (D-7).
  * Everything after the snapshot is computed from that one value, so no two outputs can
  * disagree. Start reading at sg_run().
  */
@@ -25,6 +26,7 @@
 #include "iter.h"
 #include "num.h"
 #include "output.h"
+#include "push.h"
 #include "report.h"
 #include "sidecar.h"
 #include "snapshot.h"
@@ -181,6 +183,67 @@ static enum sg_exit write_reports(struct ctx *c, enum sg_command cmd)
         .window_view = c->window, .window_first = c->window_first, .abs_dir = c->abs_dir,
         .want_audit = c->cfg->want_audit || (cmd == SG_CMD_GATE && !c->cfg->no_audit)};
     return sg_reports_run(&in, &c->rep, c->errs) == SG_OK ? SG_EXIT_OK : SG_EXIT_ERROR;
+}
+
+/* ------------------------------------------------------------------ Prometheus */
+
+/* --prometheus: POST_SOAK_METRICS.prom, written atomically (D-14). */
+static enum sg_exit write_prometheus(struct ctx *c)
+{
+    if (!c->cfg->want_prometheus)
+        return SG_EXIT_OK;
+    struct sg_err err = SG_ERR_INIT;
+    struct sg_buf text;
+    sg_buf_init(&text, 0);
+    enum sg_exit rc = SG_EXIT_OK;
+    char *path = sg_fsx_join(c->cfg->path, SG_PROM_FILE_NAME);
+    char *abs = sg_fsx_join(c->abs_dir, SG_PROM_FILE_NAME);
+    if (sg_out_prom_render(&c->snap, c->cfg->prom_names, &c->cfg->run_labels, c->cfg->now,
+                           &text, &err) != SG_OK ||
+        sg_fsx_write_atomic(path, text.data, text.len, &err) != SG_OK) {
+        fprintf(c->errs, "[ERROR] %s\n", err.msg);
+        rc = SG_EXIT_ERROR;
+    } else {
+        fprintf(c->errs, "[OK] Prometheus metrics written to: %s\n", abs);
+    }
+    free(path);
+    free(abs);
+    sg_buf_release(&text);
+    return rc;
+}
+
+/* --pushgateway: PUT the default metric set. A failure only warns unless --push-strict. */
+static enum sg_exit push_metrics(struct ctx *c)
+{
+    const struct sg_config *cfg = c->cfg;
+    if (cfg->pushgateway == NULL)
+        return SG_EXIT_OK;
+    struct sg_err err = SG_ERR_INIT;
+    struct sg_buf text, url, shown;
+    sg_buf_init(&text, 0);
+    sg_buf_init(&url, 0);
+    sg_buf_init(&shown, 0);
+    sg_push_url_build(cfg->pushgateway, cfg->push_job, &cfg->push_labels, &url);
+    sg_push_redact_url(sg_buf_str(&url), &shown);
+    enum sg_rc rc = sg_out_prom_render(&c->snap, SG_PROM_NAMES_DEFAULT, &cfg->run_labels,
+                                       cfg->now, &text, &err);
+    if (rc == SG_OK)
+        rc = sg_buf_rc(&url, &err);
+    if (rc == SG_OK)
+        rc = sg_push_send(sg_buf_str(&url), sg_buf_str(&text), text.len, cfg->push_timeout_s,
+                          &err);
+    if (rc == SG_OK)
+        fprintf(c->errs, "[OK] Metrics pushed to Pushgateway: %s\n", sg_buf_str(&shown));
+    else if (cfg->push_strict)
+        fprintf(c->errs, "[ERROR] Pushgateway push failed: %s: %s (--push-strict)\n",
+                sg_buf_str(&shown), err.msg);
+    else
+        fprintf(c->errs, "[WARN] Pushgateway push failed: %s: %s\n", sg_buf_str(&shown),
+                err.msg);
+    sg_buf_release(&text);
+    sg_buf_release(&url);
+    sg_buf_release(&shown);
+    return rc != SG_OK && cfg->push_strict ? SG_EXIT_ERROR : SG_EXIT_OK;
 }
 
 /* ------------------------------------------------------------------ alerts (D-21) */
@@ -405,6 +468,9 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
     enum sg_exit alert_rc = rc == SG_EXIT_OK ? send_alerts(&c) : SG_EXIT_OK;
     if (rc == SG_EXIT_OK)
         rc = write_reports(&c, cmd);
+    if (rc == SG_EXIT_OK)
+        rc = write_prometheus(&c);
+    enum sg_exit push_rc = rc == SG_EXIT_OK ? push_metrics(&c) : SG_EXIT_OK;
     if (rc == SG_EXIT_OK && cmd == SG_CMD_GATE) {
         verdict_block(&c);
         rc = decide(&c);
@@ -412,6 +478,8 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
         fprintf(errs, "[ERROR] Verdict is UNKNOWN: POST_SOAK_SUMMARY.json has no verdict\n");
         rc = SG_EXIT_ERROR;
     }
+    if (push_rc > rc) /* D-7: 2 wins over 1 */
+        rc = push_rc;
     if (alert_rc > rc) /* D-7: 2 wins over 1 */
         rc = alert_rc;
     fill_outcome(&c, has_snapshot);

@@ -357,10 +357,13 @@ Test(gha, action_yml_inputs_outputs_and_option_table_agree)
     size_t no = yaml_keys(strstr(yml, "\noutputs:") - 1, "outputs", outputs);
     for (const struct sg_option *o = sg_config_options(); o->name; o++)
         if (o->where & SG_OPT_ACTION)
-            cr_assert(in(inputs, ni, o->name), "option --%s is an action input but not in action.yml",
-                      o->name);
+            cr_assert(in(inputs, ni, sg_gha_input_name(o->name)),
+                      "option --%s is an action input but not in action.yml", o->name);
     for (size_t i = 0; i < ni; i++) {
         const struct sg_option *o = sg_config_find(inputs[i]);
+        for (const struct sg_option *a = sg_config_options(); a->name && !o; a++)
+            if (strcmp(sg_gha_input_name(a->name), inputs[i]) == 0)
+                o = a;
         bool special = false;
         for (int k = 0; action_only[k]; k++)
             special |= strcmp(action_only[k], inputs[i]) == 0;
