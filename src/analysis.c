@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "num.h"
 #include "xalloc.h"
 
@@ -180,17 +181,6 @@ static bool digits(const char *s, int n, int64_t *out)
     return true;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int days_in_month(int64_t y, int64_t m)
 {
     static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -233,7 +223,7 @@ bool sg_eval_rfc3339(const char *s, int64_t *seconds, int64_t *nanos)
     if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60 ||
         oh > 23 || om > 59)
         return false;
-    *seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
+    *seconds = sg_civil_days_from(y, mo, d) * 86400 + h * 3600 + mi * 60 + se -
                sign * (oh * 3600 + om * 60);
     *nanos = ns;
     return true;

@@ -6,6 +6,7 @@
  * pass count and freeze_ready are read from the snapshot only.
  */
 #include "out_md.h"
+#include "civil.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -162,28 +163,11 @@ static void add_jnum(struct sg_buf *out, const struct sg_jnum *n)
         add_num(out, n->d, false);
 }
 
-/* Days since 1970-01-01 -> civil date (Howard Hinnant's civil_from_days). */
-static void civil(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static void add_time(struct sg_buf *out, int64_t t)
 {
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), y;
-    int64_t secs = t - days * 86400;
-    int m, d;
-    civil(days, &y, &m, &d);
-    sg_buf_addf(out, "%04" PRId64 "-%02d-%02dT%02d:%02d:%02dZ", y, m, d, (int)(secs / 3600),
-                (int)(secs / 60 % 60), (int)(secs % 60));
+    char buf[SG_CIVIL_BUFSZ];
+    sg_civil_format_utc(t, buf);
+    sg_buf_adds(out, buf);
 }
 
 static void window_label(struct sg_buf *out, const struct sg_md_input *in)

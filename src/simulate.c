@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "civil.h"
 #include "fsx.h"
 #include "num.h"
 #include "xalloc.h"
@@ -61,28 +62,10 @@ struct sim_iter {
 
 enum { F_RISK = 1, F_MAKER, F_NET, F_P95, F_FLAKY, F_FLAKY_KPI, F_SIG };
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
-static void runtime_of(int64_t i, char out[32])
+static void runtime_of(int64_t i, char out[SG_CIVIL_BUFSZ])
 {
     /* 2025-10-16T12:00:00Z plus five minutes per iteration, like the original generator. */
-    int64_t t = 1760616000 + i * 300;
-    int64_t days = t / 86400, secs = t % 86400, y;
-    unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
-    snprintf(out, 32, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02uZ", y, m, d,
-             (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+    sg_civil_format_utc(1760616000 + i * 300, out);
 }
 
 /* Forces the breaches a scenario needs into the last 8 iterations. */
