@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* File-system edge: listing, capped non-blocking reads, atomic writes, appends. */
+/* d_type and DT_* constants (a BSD/glibc/musl extension) save a stat per entry. */
+#define _DEFAULT_SOURCE 1
 #include "fsx.h"
 
 #include <dirent.h>
@@ -69,24 +71,49 @@ char *sg_fsx_absolute(const char *path)
     return sg_fsx_join(cwd, rel);
 }
 
-enum sg_rc sg_fsx_list(const char *dir, char ***names, size_t *n_names, struct sg_err *err)
+static enum sg_fsx_kind kind_of_dirent(const char *dir, const struct dirent *de)
+{
+#ifdef DT_REG
+    if (de->d_type == DT_REG)
+        return SG_FSX_REGULAR;
+    if (de->d_type == DT_DIR)
+        return SG_FSX_DIR;
+    if (de->d_type == DT_FIFO || de->d_type == DT_SOCK || de->d_type == DT_CHR ||
+        de->d_type == DT_BLK)
+        return SG_FSX_OTHER;
+#endif
+    /* DT_LNK and DT_UNKNOWN: ask stat, which follows the link. */
+    return sg_fsx_kind_at(dir, de->d_name);
+}
+
+enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***names,
+                       unsigned char **kinds, size_t *n_names, struct sg_err *err)
 {
     *names = NULL;
+    if (kinds)
+        *kinds = NULL;
     *n_names = 0;
     DIR *d = opendir(dir);
     if (d == NULL)
         return sg_err_set(err, SG_IO, "cannot list '%s': %s", dir, strerror(errno));
     size_t n = 0, cap = 0;
     char **v = NULL;
+    unsigned char *k = NULL;
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
         if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
             continue;
+        if (want && !want(de->d_name))
+            continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             v = sg_xreallocarray(v, cap, sizeof *v);
+            if (kinds)
+                k = sg_xreallocarray(k, cap, 1);
         }
+        if (kinds)
+            k[n] = (unsigned char)kind_of_dirent(dir, de);
         v[n++] = sg_xstrdup(de->d_name);
         errno = 0;
     }
@@ -94,9 +121,12 @@ enum sg_rc sg_fsx_list(const char *dir, char ***names, size_t *n_names, struct s
     closedir(d);
     if (saved != 0) {
         sg_fsx_names_free(v, n);
+        free(k);
         return sg_err_set(err, SG_IO, "cannot list '%s': %s", dir, strerror(saved));
     }
     *names = v;
+    if (kinds)
+        *kinds = k;
     *n_names = n;
     return SG_OK;
 }
@@ -231,5 +261,39 @@ enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct 
     enum sg_rc rc = write_all(fd, data, len, path, err);
     if (close(fd) != 0 && rc == SG_OK)
         rc = sg_err_set(err, SG_IO, "cannot append to '%s': %s", path, strerror(errno));
+    return rc;
+}
+
+enum sg_rc sg_fsx_write(const char *path, const void *data, size_t len, struct sg_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+    enum sg_rc rc = write_all(fd, data, len, path, err);
+    if (close(fd) != 0 && rc == SG_OK)
+        rc = sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
+    return rc;
+}
+
+enum sg_rc sg_fsx_mkdirs(const char *dir, struct sg_err *err)
+{
+    char *p = sg_xstrdup(dir);
+    enum sg_rc rc = SG_OK;
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0755) != 0 && errno != EEXIST) {
+            rc = sg_err_set(err, SG_IO, "cannot create '%s': %s", p, strerror(errno));
+            break;
+        }
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    free(p);
+    if (rc == SG_OK && sg_fsx_kind(dir) != SG_FSX_DIR)
+        rc = sg_err_set(err, SG_IO, "'%s' is not a directory", dir);
     return rc;
 }

@@ -27,9 +27,13 @@ enum sg_fsx_kind sg_fsx_kind_at(const char *dir, const char *name);
 
 /*
  * Lists the names in dir (no "." or ".."), unsorted. Fills *names (a new array of new
- * strings; free with sg_fsx_names_free) and *n_names. SG_IO when dir cannot be read.
+ * strings; free with sg_fsx_names_free) and *n_names. When want_kind is given, only names
+ * for which want_kind(name) is true are kept, and *kinds (if kinds is not NULL) receives a
+ * new array (free it) with what each kept entry is, following symlinks (from the
+ * directory entry type where it is reliable, else from stat). SG_IO when dir cannot be read.
  */
-enum sg_rc sg_fsx_list(const char *dir, char ***names, size_t *n_names, struct sg_err *err);
+enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***names,
+                       unsigned char **kinds, size_t *n_names, struct sg_err *err);
 void sg_fsx_names_free(char **names, size_t n_names);
 
 /*
@@ -47,6 +51,12 @@ enum sg_rc sg_fsx_read(const char *path, size_t max_bytes, struct sg_buf *out,
  */
 enum sg_rc sg_fsx_write_atomic(const char *path, const void *data, size_t len,
                                struct sg_err *err);
+
+/* Creates or truncates path and writes data (no fsync, not atomic: for generated data). */
+enum sg_rc sg_fsx_write(const char *path, const void *data, size_t len, struct sg_err *err);
+
+/* Creates dir and missing parents (mode 0755); SG_IO on failure. */
+enum sg_rc sg_fsx_mkdirs(const char *dir, struct sg_err *err);
 
 /* Appends data to path (created 0644 if missing). */
 enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct sg_err *err);

@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The configuration and its option table (see config.h). The table maps every option to
+ * a field by offset, so the CLI, the config file and the action share one setter.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "fsx.h"
+#include "jsonx.h"
+#include "num.h"
+
+#define F(field) offsetof(struct sg_config, field)
+#define CLI_FILE_ACT (SG_OPT_CLI | SG_OPT_FILE | SG_OPT_ACTION)
+#define GATE_ALL (CLI_FILE_ACT | SG_OPT_GATE)
+
+/* clang-format off */
+static const struct sg_option rows[] = {
+    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "DIR", NULL,
+      "soak directory with ITER_SUMMARY_<n>.json files (default artifacts/soak/latest)", 0, 0, F(path)},
+    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "FILE", NULL,
+      "JSON file with option values (keys as option names with _)", 0, 0, F(config_file)},
+    {"pretty", SG_OPT_BOOL, SG_OPT_CLI, NULL, NULL,
+      "indent the JSON printed on stdout (the file stays compact)", 0, 0, F(pretty)},
+    {"quiet", SG_OPT_BOOL, SG_OPT_CLI | SG_OPT_GATE, NULL, NULL,
+      "do not print the snapshot JSON on stdout", 0, 0, F(quiet)},
+    {"strict", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "any invalid iteration file is an error (exit 2, no snapshot written)", 0, 0, F(strict)},
+    {"fail-on", SG_OPT_ENUM, GATE_ALL, "LEVEL", "fail|warn|never",
+      "exit 1 on FAIL (fail, default), on WARN too (warn), or never", 0, 0, F(fail_on)},
+    {"require-freeze-ready", SG_OPT_BOOL, GATE_ALL, NULL, NULL,
+      "also fail (exit 1) when freeze_ready is false", 0, 0, F(require_freeze_ready)},
+    {"risk-max", SG_OPT_DOUBLE, CLI_FILE_ACT, "X", NULL,
+      "an iteration passes only if risk_ratio <= X (default 0.42)", 0, 0, F(policy.risk_max)},
+    {"maker-taker-min", SG_OPT_DOUBLE, CLI_FILE_ACT, "X", NULL,
+      "... and maker_taker_ratio >= X (default 0.85)", 0, 0, F(policy.maker_min)},
+    {"net-bps-min", SG_OPT_DOUBLE, CLI_FILE_ACT, "X", NULL,
+      "... and net_bps >= X (default 2.7)", 0, 0, F(policy.net_min)},
+    {"p95-latency-max", SG_OPT_DOUBLE, CLI_FILE_ACT, "MS", NULL,
+      "... and p95_latency_ms <= MS (default 350)", 0, 0, F(policy.p95_max)},
+    {"pass-level", SG_OPT_INT, CLI_FILE_ACT, "N", NULL,
+      "PASS needs at least N passing iterations in the window (default 6)", 0, 1000000, F(policy.pass_level)},
+    {"warn-level", SG_OPT_INT, CLI_FILE_ACT, "N", NULL,
+      "WARN needs at least N passing iterations (default 5)", 0, 1000000, F(policy.warn_level)},
+    {"pass-needs-freeze", SG_OPT_ENUM, CLI_FILE_ACT, "BOOL", "true|false",
+      "PASS also needs a freeze event in the window (default true)", 0, 0, F(policy.pass_needs_freeze)},
+    {"latency-spike-ms", SG_OPT_DOUBLE, CLI_FILE_ACT, "MS", NULL,
+      "anomaly: p95_latency_ms > MS (default 400)", 0, 0, F(policy.spike_ms)},
+    {"risk-jump", SG_OPT_DOUBLE, CLI_FILE_ACT, "X", NULL,
+      "anomaly: risk_ratio rises by more than X from the previous iteration (default 0.15)", 0, 0, F(policy.jump)},
+    {"maker-taker-drop", SG_OPT_DOUBLE, CLI_FILE_ACT, "X", NULL,
+      "anomaly: maker_taker_ratio < X (default 0.75)", 0, 0, F(policy.drop)},
+    {"window", SG_OPT_INT, CLI_FILE_ACT, "N", NULL,
+      "evaluate the last N iteration files (default 8)", 1, 1000000, F(policy.window)},
+    {"max-file-bytes", SG_OPT_INT, CLI_FILE_ACT, "N", NULL,
+      "largest JSON file read (default 16777216)", 2, (int64_t)1 << 40, F(limits.max_file_bytes)},
+    {"max-depth", SG_OPT_INT, CLI_FILE_ACT, "N", NULL,
+      "deepest JSON nesting accepted (default 64)", 1, 10000, F(limits.max_depth)},
+    {"threads", SG_OPT_INT, SG_OPT_CLI | SG_OPT_FILE, "N", NULL,
+      "parser threads (default: one per CPU, at most 8)", 0, 8, F(limits.n_threads)},
+    {NULL, SG_OPT_BOOL, 0, NULL, NULL, NULL, 0, 0, 0},
+};
+/* clang-format on */
+
+void sg_config_init(struct sg_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->path = "artifacts/soak/latest";
+    cfg->policy = (struct sg_policy){.risk_max = 0.42,
+                                     .maker_min = 0.85,
+                                     .net_min = 2.7,
+                                     .p95_max = 350.0,
+                                     .pass_level = 6,
+                                     .warn_level = 5,
+                                     .pass_needs_freeze = true,
+                                     .spike_ms = 400.0,
+                                     .jump = 0.15,
+                                     .drop = 0.75,
+                                     .window = 8};
+    cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
+    cfg->fail_on = SG_FAIL_ON_FAIL;
+    cfg->want_audit = true;
+}
+
+const struct sg_option *sg_config_options(void)
+{
+    return rows;
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a == '_' ? '-' : *a, y = *b == '_' ? '-' : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+const struct sg_option *sg_config_find(const char *name)
+{
+    for (const struct sg_option *o = rows; o->name; o++)
+        if (same_name(o->name, name))
+            return o;
+    return NULL;
+}
+
+/* Index of value among "a|b|c", or -1. */
+static int choice_index(const char *choices, const char *value)
+{
+    int i = 0;
+    size_t vl = strlen(value);
+    for (const char *p = choices; *p; i++) {
+        const char *bar = strchr(p, '|');
+        size_t n = bar ? (size_t)(bar - p) : strlen(p);
+        if (n == vl && memcmp(p, value, n) == 0)
+            return i;
+        if (!bar)
+            break;
+        p = bar + 1;
+    }
+    return -1;
+}
+
+static enum sg_rc bad_number(const struct sg_option *o, const char *value, struct sg_err *err)
+{
+    if (value == NULL)
+        sg_err_set(err, SG_USAGE, "missing value");
+    sg_err_wrap(err, "--%s", o->name);
+    err->rc = SG_USAGE;
+    return SG_USAGE;
+}
+
+enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *o, const char *value,
+                         struct sg_err *err)
+{
+    char *field = (char *)cfg + o->offset;
+    switch (o->type) {
+    case SG_OPT_BOOL:
+        if (value == NULL || strcmp(value, "true") == 0)
+            *(bool *)(void *)field = true;
+        else if (strcmp(value, "false") == 0)
+            *(bool *)(void *)field = false;
+        else
+            return sg_err_set(err, SG_USAGE, "--%s: expected true or false, got '%s'", o->name,
+                              value);
+        return SG_OK;
+    case SG_OPT_DOUBLE: {
+        double d;
+        if (value == NULL || sg_num_parse_double(value, &d, err) != SG_OK)
+            return bad_number(o, value, err);
+        *(double *)(void *)field = d;
+        return SG_OK;
+    }
+    case SG_OPT_INT: {
+        int64_t v;
+        if (value == NULL || sg_num_parse_i64(value, o->min, o->max, &v, err) != SG_OK)
+            return bad_number(o, value, err);
+        *(int64_t *)(void *)field = v;
+        return SG_OK;
+    }
+    case SG_OPT_STRING:
+        if (value == NULL || value[0] == '\0')
+            return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
+        *(const char **)(void *)field = value;
+        return SG_OK;
+    case SG_OPT_ENUM: {
+        int i = value ? choice_index(o->choices, value) : -1;
+        if (i < 0)
+            return sg_err_set(err, SG_USAGE, "--%s: expected one of %s, got '%s'", o->name,
+                              o->choices, value ? value : "");
+        /* The only enum-typed bool: "true|false" lists false second. */
+        if (strcmp(o->choices, "true|false") == 0)
+            *(bool *)(void *)field = i == 0;
+        else
+            *(int *)(void *)field = i;
+        return SG_OK;
+    }
+    }
+    return sg_err_set(err, SG_BUG, "option type");
+}
+
+/* The JSON value as the text a flag would carry, checking the JSON type first. */
+static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, struct sg_arena *strings,
+                                  const char **text, struct sg_err *err)
+{
+    bool ok;
+    switch (o->type) {
+    case SG_OPT_BOOL:
+        ok = json_object_is_type(v, json_type_boolean);
+        *text = ok && json_object_get_boolean(v) ? "true" : "false";
+        break;
+    case SG_OPT_INT:
+        ok = json_object_is_type(v, json_type_int);
+        *text = ok ? sg_arena_strdup(strings, json_object_to_json_string(v)) : NULL;
+        break;
+    case SG_OPT_DOUBLE:
+        ok = sg_jsonx_is_number(v) && isfinite(json_object_get_double(v));
+        *text = ok ? sg_arena_strdup(strings, json_object_to_json_string(v)) : NULL;
+        break;
+    case SG_OPT_ENUM:
+        if (strcmp(o->choices, "true|false") == 0 && json_object_is_type(v, json_type_boolean)) {
+            ok = true;
+            *text = json_object_get_boolean(v) ? "true" : "false";
+            break;
+        }
+        /* fall through */
+    case SG_OPT_STRING:
+        ok = json_object_is_type(v, json_type_string);
+        *text = ok ? sg_arena_strdup(strings, json_object_get_string(v)) : NULL;
+        break;
+    default:
+        ok = false;
+    }
+    if (!ok)
+        return sg_err_set(err, SG_USAGE, "%s: expected %s, found %s", o->name,
+                          o->type == SG_OPT_BOOL                                ? "a boolean"
+                          : o->type == SG_OPT_INT                               ? "an integer"
+                          : o->type == SG_OPT_DOUBLE                            ? "a finite number"
+                          : o->type == SG_OPT_ENUM && o->choices[0] == 't'      ? "a boolean"
+                                                                                : "a string",
+                          sg_jsonx_type_name(v));
+    return SG_OK;
+}
+
+static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
+                                    struct sg_arena *strings, struct sg_err *err)
+{
+    if (!json_object_is_type(root, json_type_object))
+        return sg_err_set(err, SG_USAGE, "top level: expected an object, found %s",
+                          sg_jsonx_type_name(root));
+    json_object_object_foreach(root, key, val)
+    {
+        const struct sg_option *o = sg_config_find(key);
+        if (o == NULL || !(o->where & SG_OPT_FILE))
+            return sg_err_set(err, SG_USAGE, "%s: unknown key", key);
+        const char *text = NULL;
+        enum sg_rc rc = file_value_text(o, val, strings, &text, err);
+        if (rc == SG_OK)
+            rc = sg_config_set(cfg, o, text, err);
+        if (rc != SG_OK)
+            return rc;
+    }
+    return SG_OK;
+}
+
+enum sg_rc sg_config_load_file(struct sg_config *cfg, const char *path, struct sg_arena *strings,
+                               struct sg_err *err)
+{
+    struct sg_buf buf;
+    sg_buf_init(&buf, (size_t)cfg->limits.max_file_bytes + 1);
+    json_object *root = NULL;
+    enum sg_rc rc = sg_fsx_read(path, (size_t)cfg->limits.max_file_bytes, &buf, err);
+    if (rc == SG_OK)
+        rc = sg_jsonx_parse(sg_buf_str(&buf), buf.len, (int)cfg->limits.max_depth, &root, err);
+    if (rc == SG_OK)
+        rc = apply_file_object(cfg, root, strings, err);
+    json_object_put(root);
+    sg_buf_release(&buf);
+    if (rc != SG_OK) {
+        sg_err_wrap(err, "config file '%s'", path);
+        err->rc = SG_USAGE;
+        return SG_USAGE;
+    }
+    return SG_OK;
+}
+
+enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
+{
+    const struct sg_policy *p = &cfg->policy;
+    if (p->warn_level > p->pass_level)
+        return sg_err_set(err, SG_USAGE, "warn-level (%lld) is above pass-level (%lld)",
+                          (long long)p->warn_level, (long long)p->pass_level);
+    if (p->window < 1)
+        return sg_err_set(err, SG_USAGE, "window must be at least 1");
+    return SG_OK;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_CONFIG_H
+#define SG_CONFIG_H
+/*
+ * The configuration: one struct sg_config filled, in this order, from the defaults (the
+ * original's values), a JSON config file (--config), command-line flags or action inputs.
+ * Every option is a row of one table (config.c) shared by the CLI, the config file and the
+ * action, so the three can never drift apart. Validated once, then read-only.
+ * Never prints, never exits.
+ *
+ * Adding an option: add the field here, one row to the table in config.c (name, type,
+ * where it is allowed, help text), a line in the README's option reference, and, when the
+ * action should expose it, an input in action.yml (a test checks that they agree).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "iter.h"
+
+/* What the verdict depends on (D-15). Defaults are the original's. */
+struct sg_policy {
+    double risk_max;        /* pass iff risk_ratio <= this (0.42) */
+    double maker_min;       /* pass iff maker_taker_ratio >= this (0.85) */
+    double net_min;         /* pass iff net_bps >= this (2.7) */
+    double p95_max;         /* pass iff p95_latency_ms <= this (350) */
+    int64_t pass_level;     /* PASS needs at least this many passing iterations (6) */
+    int64_t warn_level;     /* WARN needs at least this many (5) */
+    bool pass_needs_freeze; /* PASS also needs a freeze in the window (true) */
+    double spike_ms;        /* latency spike iff p95_latency_ms > this (400) */
+    double jump;            /* risk jump iff risk - previous risk > this (0.15) */
+    double drop;            /* maker/taker drop iff maker_taker_ratio < this (0.75) */
+    int64_t window;         /* iterations evaluated: the last N files (8) */
+};
+
+enum sg_fail_on {
+    SG_FAIL_ON_FAIL = 0, /* exit 1 on FAIL (default) */
+    SG_FAIL_ON_WARN,     /* exit 1 on WARN and FAIL */
+    SG_FAIL_ON_NEVER,    /* exit 0 for every computed verdict */
+};
+
+enum sg_prom_names {
+    SG_PROM_NAMES_DEFAULT = 0, /* promtool-clean soakgate_* families (D-14) */
+    SG_PROM_NAMES_LEGACY,      /* the original's ten metrics, byte for byte */
+};
+
+struct sg_config {
+    const char *path;         /* soak dir (D-12 default artifacts/soak/latest) */
+    const char *config_file;  /* --config, or NULL */
+    struct sg_policy policy;
+    struct sg_iter_limits limits;
+    bool pretty;              /* indent the JSON on stdout */
+    bool quiet;               /* gate: no JSON on stdout */
+    bool strict;              /* any invalid iteration file is an error (exit 2) */
+    bool require_freeze_ready;/* gate: freeze_ready false fails (exit 1) */
+    enum sg_fail_on fail_on;
+    bool want_audit;          /* gate: write POST_SOAK_AUDIT.md */
+    bool want_prometheus;     /* write POST_SOAK_METRICS.prom */
+    enum sg_prom_names prom_names;
+    const char *summary_file; /* append the job-summary Markdown here, or NULL */
+    const char *compare;      /* baseline snapshot, or NULL */
+    int64_t now;              /* evaluation time, seconds since the epoch (set at the edge) */
+};
+
+/* Fills cfg with the defaults. Allocates nothing. */
+void sg_config_init(struct sg_config *cfg);
+
+/* Where an option may be given. */
+enum sg_option_where {
+    SG_OPT_CLI = 1 << 0,    /* a command-line flag */
+    SG_OPT_FILE = 1 << 1,   /* a key of the --config JSON file */
+    SG_OPT_ACTION = 1 << 2, /* an action input */
+    SG_OPT_GATE = 1 << 3,   /* only for `gate` (and `action`), not `snapshot` */
+};
+
+enum sg_option_type {
+    SG_OPT_BOOL = 0, /* flag without value; "true"/"false" in the file and the action */
+    SG_OPT_DOUBLE,
+    SG_OPT_INT,
+    SG_OPT_STRING,
+    SG_OPT_ENUM,     /* one of choices ("fail|warn|never") */
+};
+
+struct sg_option {
+    const char *name;    /* flag name without "--", action input name, config key (with _) */
+    enum sg_option_type type;
+    unsigned where;      /* enum sg_option_where bits */
+    const char *metavar; /* for --help; NULL for booleans */
+    const char *choices; /* SG_OPT_ENUM: "a|b|c" */
+    const char *help;
+    int64_t min, max;    /* SG_OPT_INT range */
+    size_t offset;       /* of the field in struct sg_config */
+};
+
+/* The option table, terminated by a row with name NULL. */
+const struct sg_option *sg_config_options(void);
+/* The row named name (with "-" or "_" separators), or NULL. */
+const struct sg_option *sg_config_find(const char *name);
+
+/*
+ * Sets one option from its text value (CLI and action). Booleans take "true"/"false"
+ * (or NULL meaning true). The text is borrowed for the lifetime of cfg (argv and environ
+ * outlive it). SG_USAGE naming the option on a bad value.
+ */
+enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *opt, const char *value,
+                         struct sg_err *err);
+
+/*
+ * Reads a JSON config file: an object whose keys are option names with "_" (or "-"),
+ * restricted to options allowed in files. Unknown keys, wrong types and bad values are
+ * SG_USAGE naming the file and key. Strings are copied into *strings (an arena the
+ * caller owns and keeps alive as long as cfg).
+ */
+enum sg_rc sg_config_load_file(struct sg_config *cfg, const char *path, struct sg_arena *strings,
+                               struct sg_err *err);
+
+/* Cross-field checks (window >= 1, warn level <= pass level, ...). SG_USAGE. */
+enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err);
+
+#endif

@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reading a soak run (see iter.h). Files are listed, ordered and then parsed on several
+ * threads: each thread owns a read buffer, a string arena and a diagnostics list, writes
+ * only its own items, and everything is merged in file order afterwards, so the result
+ * does not depend on the thread count.
+ */
+#include "iter.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "fsx.h"
+#include "jsonx.h"
+#include "xalloc.h"
+
+const char *const sg_kpi_names[SG_KPI_COUNT] = {"risk_ratio", "maker_taker_ratio", "net_bps",
+                                                 "p95_latency_ms"};
+
+static const char *const guard_keys[SG_GUARD_COUNT] = {"oscillation_detected", "velocity_violation",
+                                                       "cooldown_active", "freeze_triggered"};
+static const char *const skip_keys[SG_GUARD_COUNT] = {"oscillation", "velocity", "cooldown",
+                                                      "freeze"};
+
+#define ITER_PREFIX "ITER_SUMMARY_"
+#define ITER_SUFFIX ".json"
+#define ITER_PREFIX_LEN (sizeof ITER_PREFIX - 1)
+#define ITER_SUFFIX_LEN (sizeof ITER_SUFFIX - 1)
+
+/* ------------------------------------------------------------------ one file */
+
+/* Warnings found while validating; emitted only when the whole file is valid (D-17). */
+struct pending {
+    char text[SG_KPI_COUNT][160];
+    size_t n;
+};
+
+static enum sg_rc read_kpis(json_object *summary, const char *prefix, struct sg_iter *out,
+                            struct pending *warn, struct sg_err *err)
+{
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        json_object *v;
+        if (!json_object_object_get_ex(summary, sg_kpi_names[k], &v))
+            continue;
+        if (v == NULL) {
+            snprintf(warn->text[warn->n++], sizeof warn->text[0], "%s%s: null, treated as missing",
+                     prefix, sg_kpi_names[k]);
+            continue;
+        }
+        if (!sg_jsonx_is_number(v))
+            return sg_err_set(err, SG_SCHEMA, "%s%s: expected a number, found %s", prefix,
+                              sg_kpi_names[k], sg_jsonx_type_name(v));
+        double d = json_object_get_double(v);
+        if (!isfinite(d)) {
+            snprintf(warn->text[warn->n++], sizeof warn->text[0],
+                     "%s%s: %.40s is not a valid value; treated as missing", prefix,
+                     sg_kpi_names[k], json_object_to_json_string(v));
+            continue;
+        }
+        out->kpi[k] = d;
+        out->kpi_mask = (uint8_t)(out->kpi_mask | (1u << k));
+    }
+    return SG_OK;
+}
+
+static enum sg_rc read_runtime(json_object *summary, const char *prefix, struct sg_arena *arena,
+                               struct sg_iter *out, struct sg_err *err)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(summary, "runtime_utc", &v) || v == NULL)
+        return SG_OK;
+    if (!json_object_is_type(v, json_type_string))
+        return sg_err_set(err, SG_SCHEMA, "%sruntime_utc: expected a string or null, found %s",
+                          prefix, sg_jsonx_type_name(v));
+    int len = json_object_get_string_len(v);
+    if (len > 0)
+        out->runtime_utc = sg_arena_strndup(arena, json_object_get_string(v), (size_t)len);
+    return SG_OK;
+}
+
+/* The text a signature value is compared and shown by: strings as they are, anything
+ * else (a rare number or object) as its JSON text. */
+static const char *sig_text(json_object *v, struct sg_arena *arena)
+{
+    if (json_object_is_type(v, json_type_string))
+        return sg_arena_strndup(arena, json_object_get_string(v),
+                                (size_t)json_object_get_string_len(v));
+    return sg_arena_strdup(arena, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
+static void read_tuning(json_object *tuning, struct sg_arena *arena, struct sg_iter *out)
+{
+    json_object *skip = NULL, *v;
+    if (tuning && json_object_object_get_ex(tuning, "skip_reason", &v) &&
+        json_object_is_type(v, json_type_object))
+        skip = v;
+    for (int g = 0; g < SG_GUARD_COUNT; g++) {
+        bool on = false;
+        if (tuning && json_object_object_get_ex(tuning, guard_keys[g], &v))
+            on = sg_jsonx_truthy(v);
+        else if (skip && json_object_object_get_ex(skip, skip_keys[g], &v))
+            on = sg_jsonx_truthy(v);
+        if (on)
+            out->guard_mask = (uint8_t)(out->guard_mask | (1u << g));
+    }
+    out->signature = "na";
+    if (tuning && json_object_object_get_ex(tuning, "signature", &v) && sg_jsonx_truthy(v))
+        out->signature = sig_text(v, arena);
+    else if (tuning && json_object_object_get_ex(tuning, "state_hash", &v) && sg_jsonx_truthy(v))
+        out->signature = sig_text(v, arena);
+    if (tuning && json_object_object_get_ex(tuning, "freeze_reason", &v) &&
+        json_object_is_type(v, json_type_string) && json_object_get_string_len(v) > 0)
+        out->freeze_reason = sg_arena_strndup(arena, json_object_get_string(v),
+                                              (size_t)json_object_get_string_len(v));
+}
+
+static enum sg_rc validate_shape(json_object *root, json_object **summary, json_object **tuning,
+                                 bool *is_flat, struct sg_err *err)
+{
+    if (!json_object_is_type(root, json_type_object))
+        return sg_err_set(err, SG_SCHEMA, "top level: expected an object, found %s",
+                          sg_jsonx_type_name(root));
+    if (json_object_object_length(root) == 0)
+        return sg_err_set(err, SG_SCHEMA, "top level: empty object");
+    json_object *v;
+    *is_flat = !json_object_object_get_ex(root, "summary", &v);
+    if (*is_flat) {
+        *summary = root;
+    } else if (!json_object_is_type(v, json_type_object)) {
+        return sg_err_set(err, SG_SCHEMA, "summary: expected an object, found %s",
+                          sg_jsonx_type_name(v));
+    } else {
+        *summary = v;
+    }
+    *tuning = NULL;
+    if (json_object_object_get_ex(root, "tuning", &v)) {
+        if (!json_object_is_type(v, json_type_object))
+            return sg_err_set(err, SG_SCHEMA, "tuning: expected an object, found %s",
+                              sg_jsonx_type_name(v));
+        *tuning = v;
+    }
+    return SG_OK;
+}
+
+enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int max_depth,
+                             struct sg_arena *arena, struct sg_iter *out,
+                             struct sg_diags *diags, size_t order, struct sg_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->file = sg_arena_strdup(arena, file);
+    json_object *root = NULL, *summary = NULL, *tuning = NULL;
+    struct pending warn = {.n = 0};
+    enum sg_rc rc = sg_jsonx_parse(buf, len, max_depth, &root, err);
+    if (rc != SG_OK)
+        return rc;
+    rc = validate_shape(root, &summary, &tuning, &out->is_flat, err);
+    if (rc != SG_OK)
+        goto out;
+    const char *prefix = out->is_flat ? "" : "summary.";
+    rc = read_kpis(summary, prefix, out, &warn, err);
+    if (rc == SG_OK)
+        rc = read_runtime(summary, prefix, arena, out, err);
+    if (rc != SG_OK) {
+        out->kpi_mask = 0;
+        out->runtime_utc = NULL;
+        goto out;
+    }
+    read_tuning(tuning, arena, out);
+    out->is_valid = true;
+    for (size_t i = 0; i < warn.n; i++)
+        sg_diags_add(diags, SG_DIAG_WARN, SG_DIAG_VALUE, order, file, "%s", warn.text[i]);
+out:
+    json_object_put(root);
+    return rc;
+}
+
+/* ------------------------------------------------------------------ the directory */
+
+static bool looks_like_iter(const char *name)
+{
+    size_t n = strlen(name);
+    return n >= ITER_PREFIX_LEN + ITER_SUFFIX_LEN &&
+           memcmp(name, ITER_PREFIX, ITER_PREFIX_LEN) == 0 &&
+           strcmp(name + n - ITER_SUFFIX_LEN, ITER_SUFFIX) == 0;
+}
+
+/* The digits of an iteration name, or NULL when the middle part is not 1+ ASCII digits. */
+static const char *iter_digits(const char *name, size_t *n_digits)
+{
+    const char *d = name + ITER_PREFIX_LEN;
+    size_t n = strlen(name) - ITER_PREFIX_LEN - ITER_SUFFIX_LEN;
+    if (n == 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (d[i] < '0' || d[i] > '9')
+            return NULL;
+    *n_digits = n;
+    return d;
+}
+
+int sg_iter_number_cmp(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb)
+        return la < lb ? -1 : 1;
+    return strcmp(a, b);
+}
+
+struct cand {
+    char *name;         /* owned */
+    const char *number; /* in the set's arena */
+};
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+    const struct cand *a = pa, *b = pb;
+    int c = sg_iter_number_cmp(a->number, b->number);
+    return c ? c : strcmp(a->name, b->name);
+}
+
+struct entry {
+    char *name;
+    unsigned char kind;
+};
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const struct entry *a = pa, *b = pb;
+    return strcmp(a->name, b->name);
+}
+
+static const char *kind_text(enum sg_fsx_kind k)
+{
+    switch (k) {
+    case SG_FSX_DIR:
+        return "a directory";
+    case SG_FSX_OTHER:
+        return "a FIFO, socket or device";
+    case SG_FSX_MISSING:
+        return "a dangling symbolic link or unreadable entry";
+    case SG_FSX_REGULAR:
+        break;
+    }
+    return "a regular file";
+}
+
+/* Keeps regular files with iteration names; everything else becomes a diagnostic. */
+static size_t pick_candidates(char **names, const unsigned char *kinds, size_t n,
+                              struct sg_iterset *set, struct cand *cands)
+{
+    size_t n_cands = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t nd;
+        const char *digits = iter_digits(names[i], &nd);
+        if (digits == NULL) {
+            sg_diags_add(&set->diags, SG_DIAG_WARN, SG_DIAG_NAME, 0, names[i],
+                         "ignored: not an iteration file name (ITER_SUMMARY_<digits>.json)");
+        } else if (kinds[i] != SG_FSX_REGULAR) {
+            sg_diags_add(&set->diags, SG_DIAG_WARN, SG_DIAG_NAME, 0, names[i],
+                         "skipped: not a regular file (%s)", kind_text(kinds[i]));
+        } else {
+            while (nd > 1 && digits[0] == '0') {
+                digits++;
+                nd--;
+            }
+            cands[n_cands].number = sg_arena_strndup(&set->arena, digits, nd);
+            cands[n_cands].name = names[i];
+            names[i] = NULL;
+            n_cands++;
+        }
+    }
+    return n_cands;
+}
+
+static void warn_shared_numbers(const struct cand *cands, size_t n, struct sg_iterset *set)
+{
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && strcmp(cands[j].number, cands[i].number) == 0)
+            j++;
+        if (j - i > 1) {
+            struct sg_buf b;
+            sg_buf_init(&b, 4096);
+            for (size_t k = i; k < j; k++)
+                sg_buf_addf(&b, "%s%s", k > i ? ", " : "", cands[k].name);
+            sg_diags_add(&set->diags, SG_DIAG_WARN, SG_DIAG_NAME, (i + 1) * 2, sg_buf_str(&b),
+                         "same iteration number %s; ordered by file name", cands[i].number);
+            sg_buf_release(&b);
+        }
+        i = j;
+    }
+}
+
+/* ------------------------------------------------------------------ parallel parse */
+
+struct worker {
+    pthread_t thread;
+    const char *dir;
+    const struct cand *cands;
+    struct sg_iter *items;
+    size_t n, first, step;
+    const struct sg_iter_limits *limits;
+    struct sg_arena arena;
+    struct sg_diags diags;
+    size_t n_invalid;
+};
+
+static void load_one(struct worker *w, size_t i, struct sg_buf *buf)
+{
+    struct sg_err err = SG_ERR_INIT;
+    const char *name = w->cands[i].name;
+    char *path = sg_fsx_join(w->dir, name);
+    size_t order = (i + 1) * 2 + 1;
+    enum sg_rc rc = sg_fsx_read(path, (size_t)w->limits->max_file_bytes, buf, &err);
+    free(path);
+    struct sg_iter *it = &w->items[i];
+    if (rc == SG_OK)
+        rc = sg_iter_parse_buf(sg_buf_str(buf), buf->len, name, (int)w->limits->max_depth, &w->arena,
+                               it, &w->diags, order, &err);
+    else {
+        memset(it, 0, sizeof *it);
+        it->file = sg_arena_strdup(&w->arena, name);
+    }
+    it->number = w->cands[i].number;
+    if (rc != SG_OK) {
+        it->is_valid = false;
+        it->problem = sg_arena_strdup(&w->arena, err.msg);
+        sg_diags_add(&w->diags, SG_DIAG_WARN, SG_DIAG_EXCLUDED, order, name, "excluded: %s",
+                     err.msg);
+        w->n_invalid++;
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    struct sg_buf buf;
+    sg_buf_init(&buf, (size_t)w->limits->max_file_bytes + 1);
+    for (size_t i = w->first; i < w->n; i += w->step)
+        load_one(w, i, &buf);
+    sg_buf_release(&buf);
+    return NULL;
+}
+
+static unsigned thread_count(const struct sg_iter_limits *limits, size_t n_files)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned t = limits->n_threads > 0 ? (unsigned)limits->n_threads
+                                        : (unsigned)(cpus > 0 ? cpus : 1);
+    if (t > 8)
+        t = 8;
+    if (n_files < 64)
+        t = 1;
+    return t;
+}
+
+static void parse_all(const char *dir, const struct cand *cands, size_t n,
+                      const struct sg_iter_limits *limits, struct sg_iterset *set)
+{
+    unsigned nt = thread_count(limits, n);
+    struct worker *ws = sg_xcalloc(nt, sizeof *ws);
+    for (unsigned t = 0; t < nt; t++) {
+        ws[t] = (struct worker){.dir = dir, .cands = cands, .items = set->items, .n = n,
+                                .first = t, .step = nt, .limits = limits};
+        sg_arena_init(&ws[t].arena);
+        sg_diags_init(&ws[t].diags);
+    }
+    /* Thread 0's share runs on this thread; a thread that fails to start is run inline. */
+    for (unsigned t = 1; t < nt; t++)
+        if (pthread_create(&ws[t].thread, NULL, worker_main, &ws[t]) != 0) {
+            worker_main(&ws[t]);
+            ws[t].step = 0;
+        }
+    worker_main(&ws[0]);
+    for (unsigned t = 0; t < nt; t++) {
+        if (t > 0 && ws[t].step != 0)
+            pthread_join(ws[t].thread, NULL);
+        sg_arena_absorb(&set->arena, &ws[t].arena);
+        sg_diags_merge(&set->diags, &ws[t].diags);
+        set->n_invalid += ws[t].n_invalid;
+    }
+    free(ws);
+}
+
+void sg_iterset_init(struct sg_iterset *set)
+{
+    set->items = NULL;
+    set->n_items = 0;
+    set->n_invalid = 0;
+    sg_arena_init(&set->arena);
+    sg_diags_init(&set->diags);
+}
+
+void sg_iterset_release(struct sg_iterset *set)
+{
+    free(set->items);
+    sg_arena_release(&set->arena);
+    sg_diags_release(&set->diags);
+    sg_iterset_init(set);
+}
+
+enum sg_rc sg_iterset_load(const char *dir, const struct sg_iter_limits *limits,
+                           struct sg_iterset *set, struct sg_err *err)
+{
+    sg_iterset_init(set);
+    char **names = NULL;
+    unsigned char *kinds = NULL;
+    size_t n = 0;
+    enum sg_rc rc = sg_fsx_list(dir, looks_like_iter, &names, &kinds, &n, err);
+    if (rc != SG_OK)
+        return rc;
+    /* Name order first, so diagnostics about ignored entries come out in that order. */
+    struct entry *entries = sg_xcalloc(n, sizeof *entries);
+    for (size_t i = 0; i < n; i++)
+        entries[i] = (struct entry){names[i], kinds[i]};
+    qsort(entries, n, sizeof *entries, entry_cmp);
+    for (size_t i = 0; i < n; i++) {
+        names[i] = entries[i].name;
+        kinds[i] = entries[i].kind;
+    }
+    free(entries);
+    struct cand *cands = sg_xcalloc(n, sizeof *cands);
+    size_t n_cands = pick_candidates(names, kinds, n, set, cands);
+    qsort(cands, n_cands, sizeof *cands, cand_cmp);
+    warn_shared_numbers(cands, n_cands, set);
+    set->items = sg_xcalloc(n_cands, sizeof *set->items);
+    set->n_items = n_cands;
+    parse_all(dir, cands, n_cands, limits, set);
+    for (size_t i = 0; i < n_cands; i++)
+        free(cands[i].name);
+    free(cands);
+    sg_fsx_names_free(names, n);
+    free(kinds);
+    return SG_OK;
+}
+
+size_t sg_iterset_window_start(const struct sg_iterset *set, size_t window)
+{
+    return set->n_items > window ? set->n_items - window : 0;
+}

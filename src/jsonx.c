@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: MIT */
+/* json-c border for readers: strict parse with limits and positions, type helpers. */
+#include "jsonx.h"
+
+#include <math.h>
+#include <string.h>
+
+/* 1-based line and column of byte offset off. */
+static void line_col(const char *buf, size_t off, size_t *line, size_t *col)
+{
+    size_t l = 1, c = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (buf[i] == '\n') {
+            l++;
+            c = 1;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+static enum sg_rc fail_at(const char *buf, size_t off, const char *what, struct sg_err *err)
+{
+    size_t line, col;
+    line_col(buf, off, &line, &col);
+    return sg_err_set(err, SG_PARSE, "invalid JSON at line %zu, column %zu: %s", line, col, what);
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Length of a JSON number at p (RFC 8259 grammar), or 0 when p is not one. */
+static size_t number_len(const char *p, const char *end)
+{
+    const char *s = p;
+    if (s < end && *s == '-')
+        s++;
+    if (s >= end || !is_digit(*s))
+        return 0;
+    if (*s == '0')
+        s++;
+    else
+        while (s < end && is_digit(*s))
+            s++;
+    if (s < end && *s == '.') {
+        s++;
+        if (s >= end || !is_digit(*s))
+            return 0;
+        while (s < end && is_digit(*s))
+            s++;
+    }
+    if (s < end && (*s == 'e' || *s == 'E')) {
+        s++;
+        if (s < end && (*s == '+' || *s == '-'))
+            s++;
+        if (s >= end || !is_digit(*s))
+            return 0;
+        while (s < end && is_digit(*s))
+            s++;
+    }
+    return (size_t)(s - p);
+}
+
+/*
+ * One pass over the text for what json-c's strict mode accepts but JSON (and the
+ * original's Python reader) does not. Strings are skipped with their escapes; numbers
+ * must match the RFC grammar in full. Returns the offending offset or len when clean.
+ */
+static size_t prescan(const char *buf, size_t len, const char **what)
+{
+    const char *end = buf + len;
+    for (const char *p = buf; p < end;) {
+        char c = *p;
+        if (c == '"') {
+            for (p++; p < end && *p != '"'; p++) {
+                if ((unsigned char)*p < 0x20) {
+                    *what = "control character in string";
+                    return (size_t)(p - buf);
+                }
+                if (*p == '\\')
+                    p++;
+            }
+            p++;
+        } else if (c == '\'') {
+            *what = "single-quoted string";
+            return (size_t)(p - buf);
+        } else if (c == '-' || is_digit(c)) {
+            if (c == '-' && p + 1 < end && p[1] == 'I') { /* -Infinity */
+                p++;
+                continue;
+            }
+            size_t n = number_len(p, end);
+            if (n == 0) {
+                *what = "malformed number";
+                return (size_t)(p - buf);
+            }
+            p += n;
+            if (p < end && (*p == '.' || *p == 'e' || *p == 'E' || is_digit(*p))) {
+                *what = "malformed number";
+                return (size_t)(p - buf);
+            }
+        } else if (c == '/' || c == '#') {
+            *what = "comments are not JSON";
+            return (size_t)(p - buf);
+        } else {
+            p++;
+        }
+    }
+    return len;
+}
+
+enum sg_rc sg_jsonx_parse(const char *buf, size_t len, int max_depth, json_object **out,
+                          struct sg_err *err)
+{
+    *out = NULL;
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+        return sg_err_set(err, SG_PARSE, "invalid JSON: starts with a byte-order mark");
+    if (len > 0x7ffffffe)
+        return sg_err_set(err, SG_LIMIT, "JSON text too large");
+    struct json_tokener *tok = json_tokener_new_ex(max_depth);
+    if (tok == NULL)
+        return sg_err_set(err, SG_NOMEM, "out of memory creating JSON parser");
+    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    /* len + 1 hands json-c the NUL, so a complete value at the very end is finished. */
+    json_object *o = json_tokener_parse_ex(tok, buf, (int)len + 1);
+    enum json_tokener_error je = json_tokener_get_error(tok);
+    size_t end = json_tokener_get_parse_end(tok);
+    json_tokener_free(tok);
+    enum sg_rc rc = SG_OK;
+    if (je == json_tokener_error_depth) {
+        rc = sg_err_set(err, SG_LIMIT, "JSON nested deeper than %d levels (--max-depth)",
+                        max_depth);
+    } else if (o == NULL || je != json_tokener_success) {
+        const char *what = len == 0 ? "empty file" : json_tokener_error_desc(je);
+        if (je == json_tokener_success || je == json_tokener_continue)
+            what = "unexpected end of data";
+        rc = fail_at(buf, end > len ? len : end, what, err);
+    } else if (end < len + 1 && end != len) {
+        rc = fail_at(buf, end, "trailing data after the JSON value", err);
+    }
+    if (rc == SG_OK) {
+        const char *what = NULL;
+        size_t bad = prescan(buf, len, &what);
+        if (bad < len)
+            rc = fail_at(buf, bad, what, err);
+    }
+    if (rc != SG_OK) {
+        json_object_put(o);
+        return rc;
+    }
+    *out = o;
+    return SG_OK;
+}
+
+const char *sg_jsonx_type_name(const json_object *o)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return "a boolean";
+    case json_type_double:
+    case json_type_int:
+        return "a number";
+    case json_type_object:
+        return "an object";
+    case json_type_array:
+        return "an array";
+    case json_type_string:
+        return "a string";
+    }
+    return "an unknown value";
+}
+
+bool sg_jsonx_is_number(const json_object *o)
+{
+    json_type t = json_object_get_type(o);
+    return t == json_type_int || t == json_type_double;
+}
+
+bool sg_jsonx_truthy(const json_object *o)
+{
+    switch (json_object_get_type(o)) {
+    case json_type_null:
+        return false;
+    case json_type_boolean:
+        return json_object_get_boolean(o);
+    case json_type_double: {
+        double d = json_object_get_double(o);
+        return d != 0.0 || isnan(d);
+    }
+    case json_type_int:
+        return json_object_get_int64(o) != 0 || json_object_get_uint64(o) != 0;
+    case json_type_object:
+        return json_object_object_length(o) > 0;
+    case json_type_array:
+        return json_object_array_length(o) > 0;
+    case json_type_string:
+        return json_object_get_string_len(o) > 0;
+    }
+    return false;
+}

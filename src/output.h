@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef SG_OUTPUT_H
+#define SG_OUTPUT_H
+/*
+ * Writers: each renders the one read-only snapshot (and, for reports, the evaluated run)
+ * into a struct sg_buf; run.c writes the buffer with sg_fsx_write_atomic. Renderers are
+ * pure: no I/O, no clock (times come in as arguments), deterministic bytes.
+ *
+ * Adding an output format: write out_<fmt>.c with a sg_out_<fmt>_render() declared here,
+ * add it to src/CMakeLists.txt, give it golden-file tests, call it from run.c, and
+ * document it in the README's Outputs section.
+ */
+#include <stdbool.h>
+
+#include "buf.h"
+#include "err.h"
+#include "snapshot.h"
+
+/* ------------------------------------------------------------------ JSON (out_json.c) */
+
+/*
+ * The snapshot as the original prints it (D-20): keys sorted, compact (or Python-style
+ * 2-space indentation with pretty), ASCII-only, one trailing newline; non-finite numbers
+ * as null (D-6); the legacy five-field object when snap->has_schema is false.
+ */
+enum sg_rc sg_out_json_render(const struct sg_snapshot *snap, bool pretty, struct sg_buf *out,
+                              struct sg_err *err);
+
+/* Appends s as a JSON string literal, ASCII-only with \uXXXX escapes (D-20). */
+void sg_out_json_string(struct sg_buf *out, const char *s);
+
+/* Appends a number: integers plainly, doubles in repr form, non-finite as null. */
+void sg_out_json_number(struct sg_buf *out, const struct sg_jnum *n);
+
+#endif
