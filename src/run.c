@@ -184,7 +184,7 @@ static void describe_failures(struct ctx *c)
         fprintf(c->errs, "  %s:", c->window[i]->file);
         const char *sep = " ";
         for (int k = 0; k < SG_KPI_COUNT; k++) {
-            if (!((m >> k) & 1u))
+            if ((((unsigned)m >> k) & 1u) == 0)
                 continue;
             char v[SG_NUM_BUFSZ], l[SG_NUM_BUFSZ];
             sg_num_format(l, limit[k]);
