@@ -37,10 +37,16 @@ P=$(sh scripts/deps-musl.sh | tail -n 1)
 [ -f "$P/lib/pkgconfig/libcurl.pc" ] || die "deps-musl.sh gave no usable prefix: '$P'"
 log "musl prefix: $P"
 
-# --fresh: a cache left by a glibc configure (or an older prefix) must not survive; the
-# object files stay, so an unchanged tree still builds incrementally.
+# A cache from a glibc configure or from another prefix must not survive (pkg-config
+# results are cached): start it afresh then. Object files stay either way.
+fresh=--fresh
+if grep -q '^CMAKE_C_COMPILER:FILEPATH=.*musl-gcc$' "$B/CMakeCache.txt" 2>/dev/null &&
+    grep -qF "$P/lib" "$B/CMakeCache.txt"; then
+    fresh=
+fi
+# shellcheck disable=SC2086 # $fresh is empty or one word
 CC=musl-gcc PKG_CONFIG_LIBDIR="$P/lib/pkgconfig" \
-    cmake --preset release --fresh -B "$B" -DSG_STATIC=ON -DBUILD_TESTING=OFF "$@" >/dev/null
+    cmake --preset release $fresh -B "$B" -DSG_STATIC=ON -DBUILD_TESTING=OFF "$@" >/dev/null
 cmake --build "$B" --parallel "$JOBS" >&2
 
 BIN=$B/soak-gate
