@@ -68,7 +68,7 @@ Test(stats, degenerate_inputs_have_defined_results)
     const double con[] = {3, 3, 3};
     cr_assert_eq(sg_stats_summarize(con, 3, &s, &e1), SG_OK);
     cr_assert(s.stdev == 0.0 && s.p95 == 3.0);
-    const double nan[] = {1, NAN};
+    const double nan[] = {1, (double)NAN};
     struct sg_err e2 = SG_ERR_INIT;
     cr_assert_eq(sg_stats_summarize(nan, 2, &s, &e2), SG_RANGE);
     const double big[] = {1.7e308, 1.7e308};

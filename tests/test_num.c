@@ -38,9 +38,9 @@ Test(num, formats_like_python_repr)
 
 Test(num, formats_non_finite_as_python_str)
 {
-    check_fmt(NAN, "nan");
-    check_fmt(INFINITY, "inf");
-    check_fmt(-INFINITY, "-inf");
+    check_fmt((double)NAN, "nan");
+    check_fmt((double)INFINITY, "inf");
+    check_fmt(-(double)INFINITY, "-inf");
 }
 
 Test(num, round3_is_half_even_on_the_exact_binary_value)
@@ -52,7 +52,7 @@ Test(num, round3_is_half_even_on_the_exact_binary_value)
     cr_assert_eq(sg_num_round3(1.0005), 1.0); /* binary value is below the tie */
     double z = sg_num_round3(-0.0001);
     cr_assert(z == 0.0 && signbit(z), "round(-0.0001, 3) must be -0.0");
-    cr_assert(isnan(sg_num_round3(NAN)));
+    cr_assert(isnan(sg_num_round3((double)NAN)));
     cr_assert_eq(sg_num_round3(1e300), 1e300);
 }
 
@@ -86,7 +86,7 @@ Test(num, exact_mean_rejects_empty_and_non_finite)
     double m;
     cr_assert_eq(sg_num_exact_mean(NULL, 0, &m, &err), SG_RANGE);
     struct sg_err err2 = SG_ERR_INIT;
-    const double a[] = {1.0, NAN};
+    const double a[] = {1.0, (double)NAN};
     cr_assert_eq(sg_num_exact_mean(a, 2, &m, &err2), SG_RANGE);
     cr_assert(strstr(err2.msg, "not finite"));
 }

@@ -62,7 +62,7 @@ Test(out_json, pretty_matches_python_indent_2)
 Test(out_json, non_finite_statistics_are_null_d6)
 {
     struct sg_snapshot s = sample();
-    s.median[SG_KPI_P95].d = INFINITY;
+    s.median[SG_KPI_P95].d = (double)INFINITY;
     char *out = render(&s, false);
     cr_assert(strstr(out, "\"p95_latency_ms\":{\"mean\":1.5,\"median\":null}"), "%s", out);
 }
