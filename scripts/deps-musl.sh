@@ -30,7 +30,7 @@ TOOLS='musl-tools musl-dev dpkg-dev cmake make perl pkg-config xz-utils file bin
 
 DIR=${1:-${SG_DEPS_CACHE:-/var/cache/soak-gate-deps}}
 SUITE=${SG_DEPS_SUITE:-bookworm}
-JOBS=${SG_JOBS:-$(nproc)}
+JOBS=${SG_JOBS:-}
 
 log() {
     printf 'deps-musl: %s\n' "$*" >&2
@@ -82,25 +82,50 @@ papt() {
         -o Dir::State::Lists="$APTD/lists" -o Dir::Cache="$APTD/cache" "$@"
 }
 
+# The deb-src twin is (re)written together with the index it describes, so the cache hit
+# path spawns no process for it.
 setup_private_apt() {
+    if [ "${SG_DEPS_REFRESH:-0}" != 1 ] && have_index; then
+        return 0
+    fi
+    lock_dir
+    # A concurrent caller may have fetched the index while this one waited for the lock.
+    if [ "${SG_DEPS_REFRESH:-0}" != 1 ] && have_index; then
+        return 0
+    fi
+    rm -rf "$APTD/parts"
     mkdir -p "$APTD/parts" "$APTD/lists/partial" "$APTD/cache/archives/partial"
     found=0
     for f in /etc/apt/sources.list.d/*.sources; do
         [ -f "$f" ] || continue
-        sed 's/^Types:.*/Types: deb-src/' "$f" >"$APTD/parts/$(basename "$f")"
+        sed 's/^Types:.*/Types: deb-src/' "$f" >"$APTD/parts/${f##*/}"
         found=1
     done
     for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
         [ -f "$f" ] || continue
-        sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' "$f" >"$APTD/parts/$(basename "$f")"
+        sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' "$f" >"$APTD/parts/${f##*/}"
         found=1
     done
     [ "$found" -eq 1 ] || die "no apt sources found under /etc/apt"
-    if [ "${SG_DEPS_REFRESH:-0}" = 1 ] || ! ls "$APTD/lists/"*Sources* >/dev/null 2>&1; then
-        log "updating the private deb-src index in $APTD"
-        rm -f "$APTD"/versions.*
-        papt -qq update >&2
-    fi
+    log "updating the private deb-src index in $APTD"
+    rm -f "$APTD"/versions.*
+    papt -qq update >&2
+    have_index || die "no Sources index after apt-get update in $APTD"
+}
+
+have_index() {
+    for f in "$APTD"/lists/*Sources*; do
+        [ -f "$f" ] && return 0
+    done
+    return 1
+}
+
+# Serialises index updates and builds between callers sharing DIR; held until exit.
+lock_dir() {
+    [ -z "${LOCKED:-}" ] || return 0
+    exec 9>"$DIR/.lock"
+    flock 9
+    LOCKED=1
 }
 
 # Prints "name_version" for each of $PKGS, from the .dsc that apt-get source would fetch.
@@ -111,10 +136,12 @@ source_versions() {
     if [ ! -s "$memo" ]; then
         # shellcheck disable=SC2046 # one argument per package is intended
         papt -qq source --print-uris $(for p in $PKGS; do printf '%s/%s ' "$p" "$SUITE"; done) |
-            sed -n "s/^'[^']*' \([^ ]*\)\.dsc .*/\1/p" >"$memo.tmp"
-        mv "$memo.tmp" "$memo"
+            sed -n "s/^'[^']*' \([^ ]*\)\.dsc .*/\1/p" >"$memo.$$"
+        mv "$memo.$$" "$memo"
     fi
-    cat "$memo"
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+    done <"$memo"
 }
 
 # Kernel headers only (linux/, asm/, asm-generic/) for musl-gcc, which has none of its own;
@@ -181,15 +208,22 @@ check_prefix() {
 }
 
 ensure_tools
-mkdir -p "$DIR"
+[ -d "$DIR" ] || mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd -P)
 APTD=$DIR/apt
 setup_private_apt
 
 VERSIONS=$(source_versions)
-[ "$(printf '%s\n' "$VERSIONS" | grep -c .)" -eq 3 ] ||
+# KEY: "json-c_<ver>+curl_<ver>+openssl_<ver>+r<RECIPE>", built without extra processes.
+KEY=
+n=0
+for v in $VERSIONS; do
+    KEY=$KEY$v+
+    n=$((n + 1))
+done
+[ "$n" -eq 3 ] ||
     die "could not resolve source versions for: $PKGS (suite $SUITE); try SG_DEPS_REFRESH=1"
-KEY=$(printf '%s\n' "$VERSIONS" | tr '\n' '+')r$RECIPE
+KEY=${KEY}r$RECIPE
 W=$DIR/$KEY
 P=$W/prefix
 if [ -f "$W/.complete" ]; then
@@ -197,15 +231,15 @@ if [ -f "$W/.complete" ]; then
     exit 0
 fi
 
-# One builder per key at a time; a second caller waits, then finds the stamp.
-exec 9>"$DIR/.lock"
-flock 9
+# One builder at a time; a second caller waits, then finds the stamp.
+lock_dir
 if [ -f "$W/.complete" ]; then
     printf '%s\n' "$P"
     exit 0
 fi
 
 log "building $KEY into $W"
+JOBS=${JOBS:-$(nproc)}
 start=$(date +%s)
 rm -rf "$W"
 SRC=$W/src
