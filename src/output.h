@@ -32,4 +32,22 @@ void sg_out_json_string(struct sg_buf *out, const char *s);
 /* Appends a number: integers plainly, doubles in repr form, non-finite as null. */
 void sg_out_json_number(struct sg_buf *out, const struct sg_jnum *n);
 
+/* ------------------------------------------------------------------ Prometheus (out_prom.c) */
+
+#define SG_PROM_FILE_NAME "POST_SOAK_METRICS.prom"
+
+/*
+ * The snapshot as Prometheus text exposition 0.0.4 (D-14). SG_PROM_NAMES_DEFAULT: the
+ * promtool-clean soakgate_* gauge families, with run (borrowed; NULL or empty fields
+ * leave labels out) on soakgate_run_info and now (Unix seconds) as
+ * soakgate_last_evaluation_timestamp_seconds. SG_PROM_NAMES_LEGACY: the original's ten
+ * metrics byte for byte (reference 4.2); run and now are unused. Appends to out.
+ */
+enum sg_rc sg_out_prom_render(const struct sg_snapshot *snap, enum sg_prom_names names,
+                              const struct sg_run_labels *run, int64_t now, struct sg_buf *out,
+                              struct sg_err *err);
+
+/* Appends s escaped as a label value (\\, \", \n); invalid UTF-8 bytes become U+FFFD. */
+void sg_out_prom_label_value(struct sg_buf *out, const char *s);
+
 #endif
