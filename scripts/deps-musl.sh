@@ -24,9 +24,11 @@ set -eu
 # Bump when a configure flag or the layout of the prefix changes: old prefixes stop matching.
 RECIPE=1
 PKGS='json-c curl openssl'
-# musl-tools/musl-dev: the compiler wrapper; dpkg-dev: apt-get source unpacking;
-# file/binutils: used by build-static.sh for its checks and strip.
-TOOLS='musl-tools musl-dev dpkg-dev cmake make perl pkg-config xz-utils file binutils'
+# musl-tools/musl-dev: the compiler wrapper; linux-libc-dev: kernel headers for OpenSSL;
+# dpkg-dev: apt-get source unpacking; ninja-build/file/binutils: build-static.sh (the
+# presets use Ninja; file and strip for its checks). A bare debian:12 container has none.
+TOOLS='gcc musl-tools musl-dev linux-libc-dev dpkg-dev cmake make ninja-build perl pkg-config
+xz-utils file binutils'
 
 DIR=${1:-${SG_DEPS_CACHE:-/var/cache/soak-gate-deps}}
 SUITE=${SG_DEPS_SUITE:-bookworm}
