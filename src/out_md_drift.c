@@ -77,11 +77,14 @@ static void slope_cell(struct sg_buf *out, const struct sg_trend_kpi *q, bool pe
         sg_trend_fmt_change(out, per_hour ? s->per_hour : s->per_iter);
 }
 
-static void result_cell(struct sg_buf *out, const struct sg_drift_result *r)
+static void result_cell(struct sg_buf *out, const struct sg_trend_kpi *q)
 {
-    if (r->is_degrading)
-        sg_buf_adds(out, WARN_SIGN " ");
-    sg_buf_adds(out, sg_drift_reason_name(r->reason));
+    if (!q->res.is_degrading) {
+        sg_buf_adds(out, sg_drift_reason_name(q->res.reason));
+        return;
+    }
+    sg_buf_adds(out, sg_trend_is_step(q) ? WARN_SIGN " degrading level shift"
+                                         : WARN_SIGN " degrading trend");
 }
 
 static void kpi_row(struct sg_buf *out, const struct sg_trend *t, int k)
@@ -101,11 +104,11 @@ static void kpi_row(struct sg_buf *out, const struct sg_trend *t, int k)
                     r->cp.mean_before, r->cp.mean_after);
         sg_trend_fmt_p(out, r->cp.p_value);
         sg_buf_adds(out, " | ");
-        sg_trend_fmt_change(out, r->total_change);
+        sg_trend_fmt_change(out, sg_trend_change(q));
         sg_buf_adds(out, " | ");
     }
     sg_buf_addf(out, "%.4g | ", q->min_magnitude);
-    result_cell(out, r);
+    result_cell(out, q);
     sg_buf_adds(out, " |\n");
 }
 

@@ -317,7 +317,7 @@ static void drift_values(struct sg_buf *out, const struct sg_trend *t, int what)
             sample_int(out, names[what], "kpi", drift_kpi_labels[k], r->is_degrading);
         else
             sample_double(out, names[what], "kpi", drift_kpi_labels[k],
-                          to_base(k, what == 0 ? r->slope.per_iter : r->total_change));
+                          to_base(k, what == 0 ? r->slope.per_iter : sg_trend_change(&t->kpi[k])));
     }
 }
 

@@ -177,6 +177,17 @@ void sg_trend_fmt_p(struct sg_buf *out, double p)
         sg_buf_addf(out, "%.1g", p);
 }
 
+bool sg_trend_is_step(const struct sg_trend_kpi *q)
+{
+    const struct sg_drift_result *r = &q->res;
+    return r->step_fires && (!r->trend_fires || r->cp.p_value < r->mk.p_value);
+}
+
+double sg_trend_change(const struct sg_trend_kpi *q)
+{
+    return sg_trend_is_step(q) ? q->res.step_change : q->res.total_change;
+}
+
 /* A level (a mean, always finite) with 4 significant digits. */
 static void fmt_level(struct sg_buf *out, double v)
 {
@@ -189,19 +200,20 @@ void sg_trend_describe(const struct sg_trend *t, enum sg_kpi k, struct sg_buf *o
     const struct sg_drift_result *r = &q->res;
     if (!t->is_on || !r->is_degrading)
         return;
-    const char *dir = r->total_change > 0 ? "up" : "down";
+    double change = sg_trend_change(q);
+    const char *dir = change > 0 ? "up" : "down";
     const char *unit = k == SG_KPI_P95 ? " ms" : "";
     sg_buf_adds(out, sg_kpi_names[k]);
-    if (r->reason == SG_DRIFT_REASON_TREND) {
+    if (!sg_trend_is_step(q)) {
         sg_buf_addf(out, " drifting %s: ", dir);
-        sg_trend_fmt_change(out, r->total_change);
+        sg_trend_fmt_change(out, change);
         sg_buf_addf(out, "%s over the run (Mann-Kendall p=", unit);
         sg_trend_fmt_p(out, r->mk.p_value);
         sg_buf_adds(out, ")");
         return;
     }
     sg_buf_addf(out, " shifted %s at iteration %s: ", dir, q->cp_number ? q->cp_number : "?");
-    sg_trend_fmt_change(out, r->total_change);
+    sg_trend_fmt_change(out, change);
     sg_buf_addf(out, "%s (mean ", unit);
     fmt_level(out, r->cp.mean_before);
     sg_buf_adds(out, " -> ");

@@ -86,6 +86,18 @@ enum sg_rc sg_trend_build(const struct sg_iter *const *view, size_t n,
  */
 void sg_trend_describe(const struct sg_trend *t, enum sg_kpi k, struct sg_buf *out);
 
+/*
+ * Which evidence explains the KPI best: true for the level shift when the change point
+ * fires and is more significant than the trend (or the trend does not fire), else the
+ * trend. A step also tilts the Theil-Sen line, whose change over the run then overstates
+ * it; the shift's before/after means describe it exactly.
+ */
+bool sg_trend_is_step(const struct sg_trend_kpi *q);
+
+/* The change behind the KPI's result, KPI units, signed: the shift's when
+ * sg_trend_is_step, else res.total_change. */
+double sg_trend_change(const struct sg_trend_kpi *q);
+
 /* Appends a signed change in KPI units with 3 significant digits ("+41.2", "-0.0312"). */
 void sg_trend_fmt_change(struct sg_buf *out, double v);
 
