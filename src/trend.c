@@ -50,9 +50,14 @@ static double threshold_of(const struct sg_policy *p, int k)
     }
 }
 
-/* One "KPI=VALUE" entry into min[]. */
-static enum sg_rc parse_min(const char *s, double *min, struct sg_err *err)
+/* One "KPI=VALUE" entry, s[0..len), into min[]. */
+static enum sg_rc parse_one_min(const char *entry, size_t len, double *min, struct sg_err *err)
 {
+    char s[64];
+    if (len == 0 || len >= sizeof s)
+        return sg_err_set(err, SG_USAGE, "--drift-min: bad entry '%.*s'", (int)len, entry);
+    memcpy(s, entry, len);
+    s[len] = '\0';
     const char *eq = strchr(s, '=');
     int kpi = -1;
     for (int k = 0; eq && k < SG_KPI_COUNT; k++)
@@ -69,6 +74,19 @@ static enum sg_rc parse_min(const char *s, double *min, struct sg_err *err)
         return sg_err_set(err, SG_USAGE, "--drift-min: '%s': VALUE must be a number >= 0", s);
     min[kpi] = v;
     return SG_OK;
+}
+
+/* A --drift-min value: entries separated by commas or newlines, as --max-regression. */
+static enum sg_rc parse_min(const char *s, double *min, struct sg_err *err)
+{
+    for (;;) {
+        size_t n = strcspn(s, ",\n");
+        if (n > 0 && parse_one_min(s, n, min, err) != SG_OK)
+            return SG_USAGE;
+        if (s[n] == '\0')
+            return SG_OK;
+        s += n + 1;
+    }
 }
 
 enum sg_rc sg_trend_rules_make(const struct sg_config *cfg, struct sg_trend_rules *out,

@@ -64,7 +64,8 @@ bool sg_trend_higher_is_worse(enum sg_kpi k);
 
 /*
  * The rules from cfg: --drift-p, and for each KPI the --drift-min entry ("KPI=VALUE",
- * VALUE >= 0 in KPI units; the last entry for a KPI wins) or SG_TREND_DEFAULT_MIN times
+ * VALUE >= 0 in KPI units; several per value separated by commas or newlines; the last
+ * entry for a KPI wins) or SG_TREND_DEFAULT_MIN times
  * the absolute value of the KPI's threshold. SG_USAGE naming the option on a bad value.
  */
 enum sg_rc sg_trend_rules_make(const struct sg_config *cfg, struct sg_trend_rules *out,

@@ -98,15 +98,19 @@ Test(trend, default_minimums_are_5_percent_of_the_thresholds)
     cr_assert_float_eq(rules.p_threshold, 0.01, 0);
     cfg.policy.p95_max = 100.0; /* the default follows the threshold */
     cfg.drift_min.items[cfg.drift_min.n++] = "net_bps=0.5";
+    cfg.drift_min.items[cfg.drift_min.n++] = "risk_ratio=0.01,maker_taker_ratio=0.02";
     cr_assert_eq(sg_trend_rules_make(&cfg, &rules, &err), SG_OK);
     cr_assert_float_eq(rules.min[SG_KPI_P95], 5.0, 1e-12);
     cr_assert_float_eq(rules.min[SG_KPI_NET], 0.5, 0);
+    cr_assert_float_eq(rules.min[SG_KPI_RISK], 0.01, 0);
+    cr_assert_float_eq(rules.min[SG_KPI_MAKER], 0.02, 0);
 }
 
 Test(trend, rejects_bad_drift_min_and_drift_p)
 {
     static const char *const bad[] = {"p95=3", "p95_latency_ms", "p95_latency_ms=-1",
-                                      "p95_latency_ms=abc", "=1", "risk_ratio=nan"};
+                                      "p95_latency_ms=abc", "=1", "risk_ratio=nan",
+                                      "net_bps=1,p95=2"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct sg_config cfg;
         sg_config_init(&cfg);
