@@ -56,6 +56,7 @@ void sg_cli_usage(FILE *f, const char *topic)
                    "  --iterations N               number of iterations (default 24)\n"
                    "  --scenario NAME              %s (default pass)\n"
                    "  --seed S                     random seed, an unsigned integer (default 1)\n"
+                   "  --step-at N                  step: first shifted iteration (default halfway)\n"
                    "  --layout NAME                nested (the original generator's files) or\n"
                    "                               runner (the real soak runner's files)\n",
                 sg_sim_scenario_choices);
@@ -163,6 +164,10 @@ static enum sg_rc sim_flag(struct sg_sim_opts *s, const char *name, const char *
         if (sg_num_parse_i64(v, 0, INT64_MAX, &n, err) != SG_OK)
             goto bad;
         s->seed = (uint64_t)n;
+    } else if (strcmp(name, "step-at") == 0) {
+        if (sg_num_parse_i64(v, 1, 10000000, &n, err) != SG_OK)
+            goto bad;
+        s->step_at = n;
     } else if (strcmp(name, "scenario") == 0) {
         if ((c = choice(sg_sim_scenario_choices, v)) < 0)
             return sg_err_set(err, SG_USAGE, "--scenario: expected one of %s, got '%s'",
@@ -185,7 +190,7 @@ bad:
 
 static enum sg_rc parse_simulate(int argc, char **argv, struct sg_cli *cli, struct sg_err *err)
 {
-    cli->sim = (struct sg_sim_opts){24, SG_SIM_PASS, 1, SG_SIM_NESTED, NULL};
+    cli->sim = (struct sg_sim_opts){24, SG_SIM_PASS, 1, SG_SIM_NESTED, NULL, 0};
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {

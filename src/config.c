@@ -18,6 +18,7 @@
 #include "jsonx.h"
 #include "num.h"
 #include "push.h"
+#include "trend.h"
 
 #define F(field) offsetof(struct sg_config, field)
 #define CLI_FILE_ACT (SG_OPT_CLI | SG_OPT_FILE | SG_OPT_ACTION)
@@ -102,6 +103,13 @@ static const struct sg_option rows[] = {
       "a failed push exits 2 (default: a warning only)", 0, 0, F(push_strict)},
     {"push-timeout", SG_OPT_INT, CLI_FILE_ACT, "SECONDS", NULL,
       "give up on the push after SECONDS (default 10)", 1, 600, F(push_timeout_s)},
+    /* drift over the whole run (trend.c) */
+    {"drift", SG_OPT_ENUM, CLI_FILE_ACT, "MODE", "off|warn|fail",
+      "a KPI degrading over the whole run: warning (warn, default), exit 1 (fail), or not analysed (off)", 0, 0, F(drift)},
+    {"drift-p", SG_OPT_DOUBLE, CLI_FILE_ACT, "P", NULL,
+      "drift is significant when the trend or change-point p-value is below P (default 0.01)", 0, 0, F(drift_p)},
+    {"drift-min", SG_OPT_LIST, CLI_FILE_ACT, "KPI=VALUE", NULL,
+      "smallest worse change over the run that counts, in KPI units (repeatable; default 5% of the threshold)", 0, 0, F(drift_min)},
     {NULL, SG_OPT_BOOL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 /* clang-format on */
@@ -126,6 +134,8 @@ void sg_config_init(struct sg_config *cfg)
     cfg->notify_on = SG_NOTIFY_ON_WARN;
     cfg->push_job = "soak-gate";
     cfg->push_timeout_s = 10;
+    cfg->drift = SG_DRIFT_WARN;
+    cfg->drift_p = 0.01;
 }
 
 const struct sg_option *sg_config_options(void)
@@ -366,6 +376,9 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
     if (sg_push_check_config(cfg->pushgateway, cfg->push_job, &cfg->push_labels, err) != SG_OK)
         return SG_USAGE;
     if (sg_alerts_check(cfg, err) != SG_OK) /* D-21: refused before any output */
+        return SG_USAGE;
+    struct sg_trend_rules drift;
+    if (sg_trend_rules_make(cfg, &drift, err) != SG_OK)
         return SG_USAGE;
     return SG_OK;
 }

@@ -40,6 +40,13 @@ enum sg_fail_on {
     SG_FAIL_ON_NEVER,    /* exit 0 for every computed verdict */
 };
 
+/* --drift: what a KPI degrading over the whole run does to the gate (README "Drift"). */
+enum sg_drift_mode {
+    SG_DRIFT_OFF = 0, /* no drift analysis at all */
+    SG_DRIFT_WARN,    /* a warning: the gate shows at least WARN, exit 0 (default) */
+    SG_DRIFT_FAIL,    /* a failure reason: exit 1 */
+};
+
 enum sg_prom_names {
     SG_PROM_NAMES_DEFAULT = 0, /* promtool-clean soakgate_* families (D-14) */
     SG_PROM_NAMES_LEGACY,      /* the original's ten metrics, byte for byte */
@@ -118,6 +125,10 @@ struct sg_config {
     struct sg_strlist push_labels; /* "name=value" grouping-key labels */
     bool push_strict;         /* a failed push exits 2 */
     int64_t push_timeout_s;   /* whole push, seconds (default 10) */
+    /* drift over the whole run (trend.h) */
+    enum sg_drift_mode drift; /* --drift (default warn) */
+    double drift_p;           /* --drift-p: significance level, in (0, 1) (default 0.01) */
+    struct sg_strlist drift_min; /* --drift-min KPI=VALUE entries (trend.h parses them) */
 };
 
 /* Fills cfg with the defaults. Allocates nothing. */

@@ -334,7 +334,7 @@ static void verdict_annotation(const struct sg_outcome *o, enum sg_exit code, st
         sg_buf_addf(&msg, "%s%s", i ? "; " : ": ", o->reasons[i]);
     if (code == SG_EXIT_FAIL)
         annotate(out, "error", NULL, "soak-gate", sg_buf_str(&msg));
-    else if (o->verdict != SG_VERDICT_PASS)
+    else if (o->verdict != SG_VERDICT_PASS || o->n_reasons > 0) /* reasons: drift warnings */
         annotate(out, "warning", NULL, "soak-gate", sg_buf_str(&msg));
     sg_buf_release(&msg);
 }

@@ -907,6 +907,7 @@ enum sg_rc sg_out_md_audit_render(const struct sg_md_input *in, struct sg_buf *o
         compare_section(out, in);
         sg_buf_addc(out, '\n');
     }
+    sg_out_md_drift_section(out, in, in->cmp ? 10 : 9);
     return sg_buf_rc(out, err);
 }
 
@@ -983,7 +984,9 @@ static void summary_body(struct sg_buf *out, const struct sg_md_input *in)
     time_range(out, in->window);
     sg_buf_adds(out, "\n\n");
     summary_kpis(out, in);
-    sg_buf_adds(out, "\n**Guards (");
+    sg_buf_addc(out, '\n');
+    sg_out_md_drift_summary(out, in);
+    sg_buf_adds(out, "**Guards (");
     window_label(out, in);
     sg_buf_adds(out, "):**");
     for (int g = 0; g < SG_GUARD_COUNT; g++)

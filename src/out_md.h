@@ -23,6 +23,7 @@
 #include "err.h"
 #include "iter.h"
 #include "snapshot.h"
+#include "trend.h"
 
 /* Everything the writers read; all borrowed. */
 struct sg_md_input {
@@ -39,6 +40,7 @@ struct sg_md_input {
     const char *baseline_problem;             /* why it was refused, or "" */
     const char *const *artifacts;             /* file names written into the soak dir */
     size_t n_artifacts;
+    const struct sg_trend *drift;             /* whole-run drift; NULL under --drift off */
 };
 
 /* The job summary's hard cap: below GitHub's 1 MiB per step (platform-facts 1.5). */
@@ -72,5 +74,20 @@ enum sg_rc sg_out_md_audit_render(const struct sg_md_input *in, struct sg_buf *o
  */
 enum sg_rc sg_out_md_summary_render(const struct sg_md_input *in, size_t max_bytes,
                                     struct sg_buf *out, struct sg_err *err);
+
+/* ---- drift (out_md_drift.c) ---- */
+
+/*
+ * Appends a sparkline of y[0..n) like sg_md_sparkline (one scale for the whole series), with
+ * "┃" between the buckets before and after index mark (no mark when mark is 0 or >= n).
+ */
+void sg_md_drift_sparkline(struct sg_buf *out, const double *y, size_t n, size_t mark,
+                           size_t width);
+
+/* The audit's drift section, titled "## <number>. Drift over the whole run". */
+void sg_out_md_drift_section(struct sg_buf *out, const struct sg_md_input *in, int number);
+
+/* The job summary's drift lines: one per degrading KPI, or one saying there is none. */
+void sg_out_md_drift_summary(struct sg_buf *out, const struct sg_md_input *in);
 
 #endif

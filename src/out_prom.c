@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "num.h"
+#include "trend.h"
 
 /* ------------------------------------------------------------------ values */
 
@@ -286,6 +287,83 @@ static void render_legacy(struct sg_buf *out, const struct sg_snapshot *s)
         legacy_value(out, s, (enum legacy_value)r);
         sg_buf_addc(out, '\n');
     }
+}
+
+/* ------------------------------------------------------------------ drift */
+
+/* kpi label values: the suffixes of the soakgate_kpi_* families, in base units. */
+static const char *const drift_kpi_labels[SG_KPI_COUNT] = {
+    "risk_ratio", "maker_taker_ratio", "net_bps", "p95_latency_seconds"};
+
+static double to_base(int k, double v)
+{
+    return k == SG_KPI_P95 ? v / 1000.0 : v;
+}
+
+static bool drift_has(const struct sg_trend *t, int k)
+{
+    return t->kpi[k].res.reason != SG_DRIFT_REASON_NOT_ENOUGH_DATA;
+}
+
+static void drift_values(struct sg_buf *out, const struct sg_trend *t, int what)
+{
+    static const char *const names[] = {"soakgate_drift_slope", "soakgate_drift_change",
+                                        "soakgate_drift_degrading"};
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        const struct sg_drift_result *r = &t->kpi[k].res;
+        if (!drift_has(t, k))
+            continue;
+        if (what == 2)
+            sample_int(out, names[what], "kpi", drift_kpi_labels[k], r->is_degrading);
+        else
+            sample_double(out, names[what], "kpi", drift_kpi_labels[k],
+                          to_base(k, what == 0 ? r->slope.per_iter : sg_trend_change(&t->kpi[k])));
+    }
+}
+
+static void drift_p_values(struct sg_buf *out, const struct sg_trend *t)
+{
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        if (!drift_has(t, k))
+            continue;
+        for (int test = 0; test < 2; test++) {
+            sg_buf_addf(out, "soakgate_drift_p_value{kpi=\"%s\",test=\"%s\"} ",
+                        drift_kpi_labels[k], test ? "change" : "trend");
+            add_double(out, test ? t->kpi[k].res.cp.p_value : t->kpi[k].res.mk.p_value);
+            sg_buf_addc(out, '\n');
+        }
+    }
+}
+
+enum sg_rc sg_out_prom_drift_render(const struct sg_trend *t, struct sg_buf *out,
+                                    struct sg_err *err)
+{
+    if (!t->is_on)
+        return sg_buf_rc(out, err);
+    family(out, "soakgate_drift_evaluated_iterations",
+           "Points of the whole-run drift series of the KPI (valid iterations with the KPI).");
+    bool any = false;
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        sample_int(out, "soakgate_drift_evaluated_iterations", "kpi", drift_kpi_labels[k],
+                   (int64_t)t->kpi[k].n);
+        any = any || drift_has(t, k);
+    }
+    if (!any)
+        return sg_buf_rc(out, err);
+    family(out, "soakgate_drift_slope",
+           "Theil-Sen slope of the KPI over the whole run, in KPI base units per iteration.");
+    drift_values(out, t, 0);
+    family(out, "soakgate_drift_change",
+           "Change of the KPI over the whole run (trend or level shift), in KPI base units.");
+    drift_values(out, t, 1);
+    family(out, "soakgate_drift_p_value",
+           "p-value of the Mann-Kendall trend test (test=trend) and of the Bonferroni-corrected "
+           "change-point scan (test=change) over the whole run.");
+    drift_p_values(out, t);
+    family(out, "soakgate_drift_degrading",
+           "1 when the KPI degrades significantly and by at least the minimum over the run.");
+    drift_values(out, t, 2);
+    return sg_buf_rc(out, err);
 }
 
 /* ------------------------------------------------------------------ entry point */

@@ -47,6 +47,18 @@ enum sg_rc sg_out_prom_render(const struct sg_snapshot *snap, enum sg_prom_names
                               const struct sg_run_labels *run, int64_t now, struct sg_buf *out,
                               struct sg_err *err);
 
+struct sg_trend;
+
+/*
+ * The drift families of the default name set (soakgate_drift_*, README "Prometheus"),
+ * appended after sg_out_prom_render's: per KPI (label kpi = the soakgate_kpi_* suffix, so
+ * p95 latency is in seconds) the points evaluated, and for KPIs with enough data the
+ * Theil-Sen slope per iteration, the change over the run, the trend and change-point
+ * p-values (label test) and 0/1 degrading. Nothing when drift is off (t->is_on false).
+ */
+enum sg_rc sg_out_prom_drift_render(const struct sg_trend *t, struct sg_buf *out,
+                                    struct sg_err *err);
+
 /* Appends s escaped as a label value (\\, \", \n); invalid UTF-8 bytes become U+FFFD. */
 void sg_out_prom_label_value(struct sg_buf *out, const char *s);
 

@@ -19,12 +19,14 @@ void sg_reports_init(struct sg_reports *r)
 {
     memset(r, 0, sizeof *r);
     sg_eval_init(&r->run);
+    sg_trend_init(&r->drift);
 }
 
 void sg_reports_release(struct sg_reports *r)
 {
     free((void *)r->run_view);
     sg_eval_release(&r->run);
+    sg_trend_release(&r->drift);
     sg_reports_init(r);
 }
 
@@ -103,7 +105,8 @@ static void md_input(const struct sg_report_in *in, const struct sg_reports *r,
         .window_view = in->window_view, .window_first = in->window_first, .run = &r->run,
         .run_view = r->run_view, .cmp = r->has_compare ? &r->cmp : NULL,
         .baseline_path = in->cfg->compare ? in->cfg->compare : "",
-        .baseline_problem = r->base.problem, .artifacts = names, .n_artifacts = n};
+        .baseline_problem = r->base.problem, .artifacts = names, .n_artifacts = n,
+        .drift = r->drift.is_on ? &r->drift : NULL};
 }
 
 static enum sg_rc write_outputs(const struct sg_report_in *in, const struct sg_md_input *md,
@@ -142,6 +145,10 @@ enum sg_rc sg_reports_run(const struct sg_report_in *in, struct sg_reports *r, F
     size_t n_run;
     r->run_view = sg_eval_view(in->set->items, 0, in->set->n_items, &n_run);
     if (sg_eval_build(r->run_view, n_run, &in->cfg->policy, &r->run, &err) != SG_OK) {
+        fprintf(errs, "[ERROR] %s\n", err.msg);
+        return err.rc;
+    }
+    if (sg_trend_build(r->run_view, n_run, in->cfg, &r->drift, &err) != SG_OK) {
         fprintf(errs, "[ERROR] %s\n", err.msg);
         return err.rc;
     }

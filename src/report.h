@@ -3,7 +3,8 @@
 #define SG_REPORT_H
 /*
  * The reports stage of the pipeline, run by sg_run() after the snapshot is written:
- * evaluates the whole run with the same sg_eval_build as the window (D-1), loads and
+ * evaluates the whole run with the same sg_eval_build as the window (D-1), judges each
+ * KPI's drift over the whole run (trend.c, unless --drift off), loads and
  * compares the --compare baseline (D-13), prints the comparison on stderr, and writes
  * POST_SOAK_COMPARE.json and POST_SOAK_AUDIT.md atomically into the soak dir and appends
  * the job summary (--summary). Rendering is out_md.c and compare.c; this module only
@@ -18,6 +19,7 @@
 #include "config.h"
 #include "iter.h"
 #include "snapshot.h"
+#include "trend.h"
 
 /* What the stage reads; all borrowed from sg_run's context. */
 struct sg_report_in {
@@ -38,6 +40,7 @@ struct sg_reports {
     bool has_compare;                /* --compare was given */
     struct sg_baseline base;
     struct sg_compare cmp;
+    struct sg_trend drift;           /* whole-run drift; drift.is_on false under --drift off */
 };
 
 void sg_reports_init(struct sg_reports *r);

@@ -7,7 +7,8 @@
  * renders and writes POST_SOAK_SNAPSHOT.json atomically (out_json.c, fsx.c), prints the
  * JSON, writes POST_SOAK_METRICS.prom and pushes to a Pushgateway when asked (out_prom.c,
  * push.c), sends the --notify alerts (alerts.c, notify.c), and for `gate` prints the
- * verdict block and decides the exit code (D-7).
+ * verdict block and decides the exit code (D-7). The reports stage also judges drift over
+ * the whole run (trend.c); it never changes the snapshot, only the gate (--drift).
  * Everything after the snapshot is computed from that one value, so no two outputs can
  * disagree. Start reading at sg_run().
  */
@@ -30,6 +31,7 @@
 #include "report.h"
 #include "sidecar.h"
 #include "snapshot.h"
+#include "trend.h"
 
 #define BANNER "================================================================================"
 #define SNAPSHOT_NAME "POST_SOAK_SNAPSHOT.json"
@@ -200,6 +202,8 @@ static enum sg_exit write_prometheus(struct ctx *c)
     char *abs = sg_fsx_join(c->abs_dir, SG_PROM_FILE_NAME);
     if (sg_out_prom_render(&c->snap, c->cfg->prom_names, &c->cfg->run_labels, c->cfg->now,
                            &text, &err) != SG_OK ||
+        (c->cfg->prom_names == SG_PROM_NAMES_DEFAULT &&
+         sg_out_prom_drift_render(&c->rep.drift, &text, &err) != SG_OK) ||
         sg_fsx_write_atomic(path, text.data, text.len, &err) != SG_OK) {
         fprintf(c->errs, "[ERROR] %s\n", err.msg);
         rc = SG_EXIT_ERROR;
@@ -227,6 +231,8 @@ static enum sg_exit push_metrics(struct ctx *c)
     sg_push_redact_url(sg_buf_str(&url), &shown);
     enum sg_rc rc = sg_out_prom_render(&c->snap, SG_PROM_NAMES_DEFAULT, &cfg->run_labels,
                                        cfg->now, &text, &err);
+    if (rc == SG_OK)
+        rc = sg_out_prom_drift_render(&c->rep.drift, &text, &err);
     if (rc == SG_OK)
         rc = sg_buf_rc(&url, &err);
     if (rc == SG_OK)
@@ -338,6 +344,37 @@ static void describe_failures(struct ctx *c)
     sg_buf_release(&line);
 }
 
+/* The verdict block's drift lines (nothing under --drift off). */
+static void drift_lines(struct ctx *c)
+{
+    const struct sg_trend *t = &c->rep.drift;
+    if (!t->is_on)
+        return;
+    size_t n_short = 0;
+    for (int k = 0; k < SG_KPI_COUNT; k++)
+        n_short += t->kpi[k].res.reason == SG_DRIFT_REASON_NOT_ENOUGH_DATA;
+    if (t->n_degrading == 0) {
+        if (n_short == SG_KPI_COUNT)
+            fprintf(c->errs, "Drift:             not enough data (%d iterations needed)\n",
+                    SG_TREND_MIN_N);
+        else
+            fprintf(c->errs, "Drift:             none (no KPI degrades significantly)\n");
+        return;
+    }
+    fprintf(c->errs, "Drift:             %zu KPI%s degrading over the run (--drift %s)\n",
+            t->n_degrading, t->n_degrading == 1 ? "" : "s",
+            t->mode == SG_DRIFT_FAIL ? "fail" : "warn");
+    struct sg_buf line;
+    sg_buf_init(&line, 0);
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        sg_buf_reset(&line);
+        sg_trend_describe(t, (enum sg_kpi)k, &line);
+        if (line.len > 0)
+            fprintf(c->errs, "  - %s\n", sg_buf_str(&line));
+    }
+    sg_buf_release(&line);
+}
+
 static void verdict_block(struct ctx *c)
 {
     const struct sg_snapshot *s = &c->snap;
@@ -350,6 +387,7 @@ static void verdict_block(struct ctx *c)
     else
         fprintf(c->errs, "Pass Count:        %lld/%zu\n", (long long)s->pass_count,
                 s->n_evaluated);
+    drift_lines(c);
     fprintf(c->errs, "%s\n", BANNER);
     describe_failures(c);
     size_t n_excl = sg_diags_count(&c->set.diags, SG_DIAG_EXCLUDED);
@@ -373,7 +411,21 @@ static void add_reason(struct sg_outcome *o, const char *fmt, ...)
     va_end(ap);
 }
 
-/* The gate rules that fail (D-7, --max-regression), as reason texts in c->outcome. */
+/* One reason per degrading KPI: its description and the rule, "(--drift fail)". */
+static void add_drift_reasons(struct ctx *c, const char *rule)
+{
+    struct sg_buf line;
+    sg_buf_init(&line, 0);
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        sg_buf_reset(&line);
+        sg_trend_describe(&c->rep.drift, (enum sg_kpi)k, &line);
+        if (line.len > 0)
+            add_reason(&c->outcome, "%s (%s)", sg_buf_str(&line), rule);
+    }
+    sg_buf_release(&line);
+}
+
+/* The gate rules that fail (D-7, --max-regression, --drift), as reason texts in c->outcome. */
 static void collect_reasons(struct ctx *c)
 {
     const struct sg_config *cfg = c->cfg;
@@ -395,6 +447,12 @@ static void collect_reasons(struct ctx *c)
         add_reason(o, "%s mean worsened by %.1f%% against the baseline (limit %s%%)",
                    sg_kpi_names[k], c->rep.cmp.worsened_pct[k], lim);
     }
+    /* --drift fail fails; --drift warn raises the gate to WARN, which fails under --fail-on
+     * warn (the same as a WARN verdict would). */
+    if (cfg->drift == SG_DRIFT_FAIL)
+        add_drift_reasons(c, "--drift fail");
+    else if (cfg->fail_on == SG_FAIL_ON_WARN)
+        add_drift_reasons(c, "--drift warn, --fail-on warn");
 }
 
 static enum sg_exit decide(struct ctx *c)
@@ -411,10 +469,18 @@ static enum sg_exit decide(struct ctx *c)
             fprintf(c->errs, "  - %s\n", c->outcome.reasons[i]);
         return SG_EXIT_FAIL;
     }
-    if (s->verdict == SG_VERDICT_PASS)
+    /* No failure: degrading KPIs are warnings (--drift warn, or fail under --fail-on
+     * never); they go to the outcome reasons, so the action annotates them, exit 0. */
+    add_drift_reasons(c, c->cfg->drift == SG_DRIFT_FAIL ? "--drift fail, --fail-on never"
+                                                        : "--drift warn");
+    bool drifting = c->outcome.n_reasons > 0;
+    if (s->verdict == SG_VERDICT_PASS && drifting)
+        fprintf(c->errs, "\n[WARN] Soak gate: PASS with drift warning (continuing)\n");
+    else if (s->verdict == SG_VERDICT_PASS)
         fprintf(c->errs, "\n[OK] Soak gate: PASS\n");
     else if (s->verdict == SG_VERDICT_WARN)
-        fprintf(c->errs, "\n[WARN] Soak gate: WARN (continuing)\n");
+        fprintf(c->errs, "\n[WARN] Soak gate: WARN%s (continuing)\n",
+                drifting ? " with drift warning" : "");
     else
         fprintf(c->errs, "\n[WARN] Soak gate: FAIL ignored (--fail-on never)\n");
     return SG_EXIT_OK;

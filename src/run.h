@@ -36,7 +36,8 @@ struct sg_outcome {
     size_t n_evaluated;        /* W */
     bool from_summary;         /* pass count from POST_SOAK_SUMMARY.json */
     int64_t anomalies;
-    char reasons[SG_OUTCOME_MAX_REASONS][256]; /* why the gate failed (exit 1) */
+    char reasons[SG_OUTCOME_MAX_REASONS][256]; /* why the gate failed (exit 1); with exit
+                                                  0, the drift warnings it raised */
     size_t n_reasons;
     struct sg_diags diags;     /* input problems and other warnings, in file order */
 };

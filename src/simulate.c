@@ -104,10 +104,11 @@ static void model(const struct sg_sim_opts *o, int64_t i, struct sim_iter *s)
     s->maker = round_to(0.905 + 0.01 * gauss(o->seed, i, F_MAKER), 3);
     s->net = round_to(3.2 + 0.12 * gauss(o->seed, i, F_NET), 2);
     double p95 = 290.0 + 8.0 * gauss(o->seed, i, F_P95);
+    int64_t step_at = o->step_at > 0 ? o->step_at : o->iterations / 2 + 1;
     if (o->scenario == SG_SIM_LATENCY_CREEP)
-        p95 += 60.0 * frac - 30.0;
-    if (o->scenario == SG_SIM_STEP && i > o->iterations / 2)
-        p95 += 40.0;
+        p95 += 40.0 * frac - 20.0; /* 5 sd over the run (simulate.h) */
+    if (o->scenario == SG_SIM_STEP)
+        p95 += i >= step_at ? 20.0 : -20.0;
     s->p95 = round_to(p95, 1);
     apply_breaches(o, i, s);
     s->cooldown = i % 7 == 0;

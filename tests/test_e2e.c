@@ -349,3 +349,119 @@ Test(e2e, simulate_is_deterministic)
     th_rmtree(a);
     th_rmtree(b);
 }
+
+/* ------------------------------------------------------------------ drift (issue #7) */
+
+/* simulate --scenario scen --iterations n [--step-at at] into a new temp dir. */
+static char *simulated(const char *scen, const char *n, const char *step_at)
+{
+    char *d = th_mkdtemp();
+    const char *argv[] = {"simulate", "--out", d, "--scenario", scen, "--iterations", n,
+                          "--seed", "4", step_at ? "--step-at" : NULL, step_at, NULL};
+    struct th_run r = th_run_bin(NULL, NULL, argv);
+    cr_assert_eq(r.status, 0, "simulate: %s", r.err);
+    return d;
+}
+
+/* gate --quiet --path d with up to four more arguments (NULL ends them). */
+static struct th_run gate_drift(const char *d, const char *a, const char *b, const char *c,
+                                const char *e)
+{
+    const char *argv[] = {"gate", "--quiet", "--path", d, a, b, c, e, NULL};
+    return th_run_bin(NULL, NULL, argv);
+}
+
+Test(e2e, drift_warn_fail_and_off_on_a_latency_creep)
+{
+    char *d = simulated("latency-creep", "96", NULL);
+    const char *why = "p95_latency_ms drifting up: +";
+    struct th_run r = gate_drift(d, "--drift", "warn", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(th_contains(r.err, "Verdict:           PASS\n"), "%s", r.err);
+    cr_assert(th_contains(r.err, "Drift:             1 KPI degrading over the run (--drift warn)"),
+              "%s", r.err);
+    cr_assert(th_contains(r.err, why), "%s", r.err);
+    cr_assert(th_contains(r.err, "[WARN] Soak gate: PASS with drift warning (continuing)"), "%s",
+              r.err);
+    struct th_run dflt = gate_drift(d, NULL, NULL, NULL, NULL); /* warn is the default */
+    cr_assert_eq(dflt.status, 0);
+    cr_assert(th_contains(dflt.err, "PASS with drift warning"), "%s", dflt.err);
+
+    r = gate_drift(d, "--drift", "fail", NULL, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(th_contains(r.err, "[FAIL] Soak gate failures:\n  - p95_latency_ms drifting up: +"),
+              "%s", r.err);
+    cr_assert(th_contains(r.err, "(--drift fail)"), "%s", r.err);
+
+    r = gate_drift(d, "--drift", "fail", "--fail-on", "never"); /* never: a warning only */
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(th_contains(r.err, "PASS with drift warning"), "%s", r.err);
+
+    r = gate_drift(d, "--drift", "warn", "--fail-on", "warn"); /* the raised WARN fails */
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(th_contains(r.err, "(--drift warn, --fail-on warn)"), "%s", r.err);
+
+    r = gate_drift(d, "--drift", "off", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert_not(th_contains(r.err, "rift"), "%s", r.err);
+    cr_assert(th_contains(r.err, "[OK] Soak gate: PASS\n"), "%s", r.err);
+    char *audit = th_slurp(th_fmt("%s/POST_SOAK_AUDIT.md", d), NULL);
+    cr_assert_not(th_contains(audit, "Drift"), "--drift off leaves the audit as before");
+    th_rmtree(d);
+}
+
+Test(e2e, drift_step_is_reported_at_its_iteration)
+{
+    char *d = simulated("step", "96", "31");
+    struct th_run r = gate_drift(d, "--drift", "fail", NULL, NULL);
+    cr_assert_eq(r.status, 1, "%s", r.err);
+    cr_assert(th_contains(r.err, "p95_latency_ms shifted up at iteration 31: +"), "%s", r.err);
+    cr_assert(th_contains(r.err, "Verdict:           PASS\n"), "the original still passes");
+    th_rmtree(d);
+}
+
+Test(e2e, drift_noise_gives_no_drift_reason)
+{
+    char *d = simulated("noise", "96", NULL);
+    struct th_run r = gate_drift(d, "--drift", "fail", NULL, NULL);
+    cr_assert_eq(r.status, 0, "noise verdict is WARN, exit 0: %s", r.err);
+    cr_assert(th_contains(r.err, "Drift:             none (no KPI degrades significantly)"),
+              "%s", r.err);
+    cr_assert(th_contains(r.err, "[WARN] Soak gate: WARN (continuing)\n"), "%s", r.err);
+    th_rmtree(d);
+}
+
+Test(e2e, drift_short_run_is_not_enough_data)
+{
+    char *d = simulated("latency-creep", "11", NULL);
+    struct th_run r = gate_drift(d, "--drift", "fail", NULL, NULL);
+    cr_assert_eq(r.status, 0, "%s", r.err);
+    cr_assert(th_contains(r.err, "Drift:             not enough data (12 iterations needed)"),
+              "%s", r.err);
+    th_rmtree(d);
+}
+
+Test(e2e, drift_never_changes_the_snapshot)
+{
+    char *d = simulated("latency-creep", "96", NULL);
+    static const char *const modes[] = {"off", "warn", "fail"};
+    char *first = NULL;
+    for (size_t i = 0; i < 3; i++) {
+        struct th_run r = gate_drift(d, "--drift", modes[i], "--drift-p", "0.2");
+        cr_assert_lt(r.status, 2, "%s", r.err);
+        char *snap = th_slurp(th_fmt("%s/POST_SOAK_SNAPSHOT.json", d), NULL);
+        cr_assert_not_null(snap);
+        cr_assert_not(th_contains(snap, "drift"), "%s", snap);
+        if (first == NULL)
+            first = snap;
+        cr_assert_str_eq(snap, first, "--drift %s changed the snapshot", modes[i]);
+        cr_assert_str_eq(r.out, "", "--quiet");
+    }
+    struct th_run r = gate_drift(d, "--drift", "sometimes", NULL, NULL);
+    cr_assert_eq(r.status, 2);
+    cr_assert(th_contains(r.err, "--drift: expected one of off|warn|fail"), "%s", r.err);
+    r = gate_drift(d, "--drift-min", "latency=3", NULL, NULL);
+    cr_assert_eq(r.status, 2);
+    cr_assert(th_contains(r.err, "--drift-min: 'latency=3'"), "%s", r.err);
+    th_rmtree(d);
+}

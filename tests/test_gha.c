@@ -146,6 +146,32 @@ Test(gha, outputs_use_a_heredoc_for_paths_and_refuse_the_delimiter)
     sg_buf_release(&b);
 }
 
+Test(gha, drift_warning_on_a_pass_is_a_warning_annotation)
+{
+    struct sg_outcome o;
+    sg_outcome_init(&o);
+    o.has_verdict = true;
+    o.verdict = SG_VERDICT_PASS;
+    o.pass_count = 8;
+    o.n_evaluated = 8;
+    o.freeze_ready = true;
+    struct sg_buf b;
+    sg_buf_init(&b, 0);
+    sg_gha_render_annotations(&o, SG_EXIT_OK, "", "/ws", "/ws/runs", &b);
+    cr_assert_not(th_contains(sg_buf_str(&b), "::warning"), "%s", sg_buf_str(&b));
+    snprintf(o.reasons[o.n_reasons++], sizeof o.reasons[0], "%s",
+             "p95_latency_ms drifting up: +41.2 ms over the run (Mann-Kendall p=3e-07) "
+             "(--drift warn)");
+    sg_buf_reset(&b);
+    sg_gha_render_annotations(&o, SG_EXIT_OK, "", "/ws", "/ws/runs", &b);
+    cr_assert(th_contains(sg_buf_str(&b),
+                          "::warning title=soak-gate::Soak verdict PASS, pass count 8/8, "
+                          "freeze_ready true: p95_latency_ms drifting up: +41.2 ms"),
+              "%s", sg_buf_str(&b));
+    sg_buf_release(&b);
+    sg_outcome_release(&o);
+}
+
 /* ------------------------------------------------------------------ action mode end to end */
 
 struct action_run {

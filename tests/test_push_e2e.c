@@ -284,7 +284,9 @@ Test(push_e2e, every_series_and_label_arrives_with_the_grouping_key)
     parse_samples(local, "job=soak/nightly\0instance=runner-1\0branch=feature/prom\0empty=\0",
                   &want);
     parse_samples(remote, NULL, &got);
-    cr_assert_eq(want.n, 29, "T24 has 29 soakgate_ samples, found %zu", want.n);
+    /* 29 snapshot samples + 24 drift samples (4 KPIs: points, slope, change, 2 p-values,
+     * degrading), so the drift series are checked through the round trip too. */
+    cr_assert_eq(want.n, 53, "T24 has 53 soakgate_ samples, found %zu", want.n);
     cr_assert_eq(got.n, want.n, "gateway has %zu soakgate_ series, file %zu:\n%s", got.n,
                  want.n, remote);
     for (size_t i = 0; i < want.n; i++) {

@@ -3,7 +3,8 @@
 # Usage: promtool_check.sh SOAK_GATE VECTORS_DIR
 #
 # `promtool check metrics` must exit 0 on the default POST_SOAK_METRICS.prom of every test
-# vector and of the simulate scenarios pass, warn and fail (D-14); as a control, the legacy
+# vector and of the simulate scenarios pass, warn and fail (D-14), and of a 96-iteration
+# latency-creep and step (the drift series, issue #7); as a control, the legacy
 # file of one vector must be rejected (exit 3), which shows that promtool really lints.
 # promtool comes from $SG_PROMTOOL (CMake cache variable or environment; see
 # scripts/get-promtool.sh). Not configured: exit 77, which ctest reports as skipped.
@@ -72,6 +73,17 @@ done
 for s in pass warn fail; do
     "$bin" simulate --out "$tmp/sim_$s" --scenario "$s" 2>/dev/null
     check "simulate-$s" "$tmp/sim_$s" 0
+done
+
+# Drift series (issue #7): a creep and a step long enough to be judged, with degrading 1.
+for s in latency-creep step; do
+    "$bin" simulate --out "$tmp/sim_$s" --scenario "$s" --iterations 96 2>/dev/null
+    check "simulate-$s-96" "$tmp/sim_$s" 0
+    if ! grep -q '^soakgate_drift_degrading{kpi="p95_latency_seconds"} 1$' \
+        "$tmp/sim_$s/POST_SOAK_METRICS.prom"; then
+        echo "FAIL simulate-$s-96: no soakgate_drift_degrading series of 1" >&2
+        failures=$((failures + 1))
+    fi
 done
 
 # Control: the original's names have counters without _total, which promtool reports
