@@ -25,8 +25,8 @@
 struct fake_run {
     struct sg_iter items[MAX_ITERS];
     const struct sg_iter *view[MAX_ITERS];
-    char numbers[MAX_ITERS][12];
-    char times[MAX_ITERS][32];
+    char numbers[MAX_ITERS][24];
+    char times[MAX_ITERS][48];
     size_t n;
 };
 
