@@ -113,6 +113,24 @@ static size_t prescan(const char *buf, size_t len, const char **what)
     return len;
 }
 
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* True when the text is the literal null with optional JSON whitespace around it. */
+static bool is_lone_null(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && is_ws(buf[i]))
+        i++;
+    if (len - i < 4 || memcmp(buf + i, "null", 4) != 0)
+        return false;
+    for (i += 4; i < len && is_ws(buf[i]); i++)
+        ;
+    return i == len;
+}
+
 enum sg_rc sg_jsonx_parse(const char *buf, size_t len, int max_depth, json_object **out,
                           struct sg_err *err)
 {
@@ -134,6 +152,9 @@ enum sg_rc sg_jsonx_parse(const char *buf, size_t len, int max_depth, json_objec
     if (je == json_tokener_error_depth) {
         rc = sg_err_set(err, SG_LIMIT, "JSON nested deeper than %d levels (--max-depth)",
                         max_depth);
+    } else if (je == json_tokener_success && o == NULL && is_lone_null(buf, len)) {
+        /* A lone JSON null: json-c returns no object for it. Callers see *out == NULL
+         * with SG_OK and treat it as the value null (all json-c getters accept NULL). */
     } else if (o == NULL || je != json_tokener_success) {
         const char *what = len == 0 ? "empty file" : json_tokener_error_desc(je);
         if (je == json_tokener_success || je == json_tokener_continue)
