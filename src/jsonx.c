@@ -66,6 +66,63 @@ static size_t number_len(const char *p, const char *end)
 }
 
 /*
+ * Length of the UTF-8 sequence at p (2-4), or 0 when it is not well-formed in the sense
+ * of RFC 3629: no overlong forms, no UTF-16 surrogates (U+D800..U+DFFF), nothing above
+ * U+10FFFF. json-c's JSON_TOKENER_VALIDATE_UTF8 accepts overlong forms such as C0 AF.
+ */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Skips the string literal whose opening quote is at p; returns the offending offset in
+ * *bad (or leaves it) and the position after the closing quote. */
+static const char *skip_string(const char *p, const char *end, const char **bad,
+                               const char **what)
+{
+    for (p++; p < end && *p != '"'; p++) {
+        unsigned char u = (unsigned char)*p;
+        if (u < 0x20) {
+            *what = "control character in string";
+            *bad = p;
+            return end;
+        }
+        if (u >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)p, (const unsigned char *)end);
+            if (n == 0) {
+                *what = "invalid UTF-8";
+                *bad = p;
+                return end;
+            }
+            p += n - 1;
+        } else if (u == '\\') {
+            p++;
+        }
+    }
+    return p + 1;
+}
+
+/*
  * One pass over the text for what json-c's strict mode accepts but JSON (and the
  * original's Python reader) does not. Strings are skipped with their escapes; numbers
  * must match the RFC grammar in full. Returns the offending offset or len when clean.
@@ -76,15 +133,10 @@ static size_t prescan(const char *buf, size_t len, const char **what)
     for (const char *p = buf; p < end;) {
         char c = *p;
         if (c == '"') {
-            for (p++; p < end && *p != '"'; p++) {
-                if ((unsigned char)*p < 0x20) {
-                    *what = "control character in string";
-                    return (size_t)(p - buf);
-                }
-                if (*p == '\\')
-                    p++;
-            }
-            p++;
+            const char *bad = NULL;
+            p = skip_string(p, end, &bad, what);
+            if (bad != NULL)
+                return (size_t)(bad - buf);
         } else if (c == '\'') {
             *what = "single-quoted string";
             return (size_t)(p - buf);
