@@ -57,6 +57,28 @@ uint8_t sg_eval_fail_mask(const struct sg_iter *it, const struct sg_policy *p)
     return (uint8_t)m;
 }
 
+enum sg_rc sg_eval_describe_failure(const struct sg_iter *it, uint8_t mask,
+                                    const struct sg_policy *p, struct sg_buf *out)
+{
+    static const char *const cmp[SG_KPI_COUNT] = {">", "<", "<", ">"};
+    const double limit[SG_KPI_COUNT] = {p->risk_max, p->maker_min, p->net_min, p->p95_max};
+    const char *sep = "";
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        if (!(((unsigned)mask >> k) & 1u))
+            continue;
+        char v[SG_NUM_BUFSZ], l[SG_NUM_BUFSZ];
+        if (!sg_iter_has(it, (enum sg_kpi)k)) {
+            sg_buf_addf(out, "%s%s missing", sep, sg_kpi_names[k]);
+        } else {
+            sg_num_format(v, it->kpi[k]);
+            sg_num_format(l, limit[k]);
+            sg_buf_addf(out, "%s%s %s %s %s", sep, sg_kpi_names[k], v, cmp[k], l);
+        }
+        sep = ", ";
+    }
+    return sg_buf_rc(out, NULL);
+}
+
 /* 3.5 */
 enum sg_verdict sg_eval_verdict(int64_t pass_count, bool freeze_seen, const struct sg_policy *p)
 {

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "config.h"
 #include "err.h"
 #include "iter.h"
@@ -74,6 +75,17 @@ enum sg_rc sg_eval_build(const struct sg_iter *const *view, size_t n,
 
 /* Bit mask of the KPIs that it fails (a missing KPI fails), reference 3.3 / D-15. */
 uint8_t sg_eval_fail_mask(const struct sg_iter *it, const struct sg_policy *policy);
+
+/* Failing iterations listed in a report (gate block, alert); the rest are only counted. */
+#define SG_EVAL_FAILURES_SHOWN 20
+
+/*
+ * Appends what an iteration failed, from its fail mask: "risk_ratio 0.5 > 0.42, net_bps
+ * missing" (numbers in the canonical format, no newline). The one wording of the gate's
+ * "Failing iterations" block and the alert details. SG_OK or SG_LIMIT from out.
+ */
+enum sg_rc sg_eval_describe_failure(const struct sg_iter *it, uint8_t mask,
+                                    const struct sg_policy *policy, struct sg_buf *out);
 
 /* PASS / WARN / FAIL from a pass count and freeze_seen (reference 3.5, D-15). */
 enum sg_verdict sg_eval_verdict(int64_t pass_count, bool freeze_seen,

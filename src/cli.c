@@ -20,6 +20,8 @@ static const char *const overview =
     "  snapshot   compute and write POST_SOAK_SNAPSHOT.json, print it (exit 0 for every\n"
     "             verdict, 2 when it cannot evaluate)\n"
     "  simulate   write a synthetic, deterministic soak run\n"
+    "  action     run as a GitHub action: inputs from INPUT_* variables, outputs to\n"
+    "             GITHUB_OUTPUT and GITHUB_STEP_SUMMARY (what entrypoint.sh runs)\n"
     "  help CMD   options of a command\n"
     "  version    print the version\n"
     "\n"
@@ -212,7 +214,7 @@ static enum sg_rc parse_simulate(int argc, char **argv, struct sg_cli *cli, stru
     return SG_OK;
 }
 
-static int64_t clock_now(void)
+int64_t sg_cli_clock_now(void)
 {
     const char *fixed = getenv("SOAK_GATE_NOW");
     int64_t t;
@@ -222,12 +224,44 @@ static int64_t clock_now(void)
     return (int64_t)time(NULL);
 }
 
+/* ---- alerts (D-21): credentials, CA bundle, test hooks, CI run link ---- */
+
+/* An environment variable, NULL when unset or empty (an unset Actions secret is ""). */
+static const char *env_value(const char *name)
+{
+    const char *v = getenv(name);
+    return v && v[0] ? v : NULL;
+}
+
+static void alert_env(struct sg_alert_env *e)
+{
+    e->slack_webhook_url = env_value("SOAK_GATE_SLACK_WEBHOOK_URL");
+    e->telegram_bot_token = env_value("SOAK_GATE_TELEGRAM_BOT_TOKEN");
+    e->telegram_chat_id = env_value("SOAK_GATE_TELEGRAM_CHAT_ID");
+    e->ca_file = env_value("SOAK_GATE_CA_FILE");
+    if (e->ca_file == NULL)
+        e->ca_file = env_value("SSL_CERT_FILE");
+    e->telegram_api_base = env_value("SOAK_GATE_TELEGRAM_API_BASE");
+    e->timeout_ms = env_value("SOAK_GATE_NOTIFY_TIMEOUT_MS");
+    e->backoff_ms = env_value("SOAK_GATE_NOTIFY_BACKOFF_MS");
+    e->server_url = env_value("GITHUB_SERVER_URL");
+    e->repository = env_value("GITHUB_REPOSITORY");
+    e->ref_name = env_value("GITHUB_REF_NAME");
+    e->run_id = env_value("GITHUB_RUN_ID");
+}
+
+void sg_cli_read_env(struct sg_config *cfg)
+{
+    cfg->now = sg_cli_clock_now();
+    alert_env(&cfg->alert_env);
+}
+
 enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err *err)
 {
     memset(cli, 0, sizeof *cli);
     sg_arena_init(&cli->strings);
     sg_config_init(&cli->cfg);
-    cli->cfg.now = clock_now();
+    sg_cli_read_env(&cli->cfg);
     const char *cmd = argc > 1 ? argv[1] : NULL;
     if (cmd == NULL || strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 ||
         strcmp(cmd, "-h") == 0) {
@@ -237,6 +271,10 @@ enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err
     }
     if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
         cli->cmd = SG_CLI_VERSION;
+        return SG_OK;
+    }
+    if (strcmp(cmd, "action") == 0) {
+        cli->cmd = SG_CLI_ACTION; /* every input comes from the environment (gha.c) */
         return SG_OK;
     }
     if (strcmp(cmd, "simulate") == 0) {

@@ -5,7 +5,8 @@
  * Command line -> what to do. The flags come from the shared option table (config.c),
  * so every flag is also a config-file key and (where marked) an action input. The usage
  * text lives here. Reads argv and the environment (SOAK_GATE_NOW fixes the clock for
- * reproducible reports); never exits, never prints except through sg_cli_usage().
+ * reproducible reports; SOAK_GATE_* alert credentials and GITHUB_* for alert links, into
+ * cfg.alert_env); never exits, never prints except through sg_cli_usage().
  */
 #include <stdio.h>
 
@@ -21,6 +22,7 @@ enum sg_cli_cmd {
     SG_CLI_SIMULATE,
     SG_CLI_HELP,    /* print usage for help_topic, exit 0 */
     SG_CLI_VERSION, /* print the version, exit 0 */
+    SG_CLI_ACTION,  /* GitHub action mode (gha.c) */
 };
 
 struct sg_cli {
@@ -35,6 +37,13 @@ struct sg_cli {
  * message naming the bad option or value. */
 enum sg_rc sg_cli_parse(int argc, char **argv, struct sg_cli *cli, struct sg_err *err);
 void sg_cli_release(struct sg_cli *cli);
+
+/* Seconds since the epoch: SOAK_GATE_NOW when set (reproducible reports), else the clock. */
+int64_t sg_cli_clock_now(void);
+
+/* Fills what the configuration takes from the environment: the clock and the alert
+ * credentials and GitHub context (struct sg_alert_env). Borrowed from environ. */
+void sg_cli_read_env(struct sg_config *cfg);
 
 /* Prints usage for a command ("snapshot", "gate", "simulate") or the overview (NULL). */
 void sg_cli_usage(FILE *f, const char *topic);

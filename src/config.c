@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "arena.h"
 #include "buf.h"
+#include "compare.h"
 #include "fsx.h"
 #include "jsonx.h"
 #include "num.h"
@@ -22,9 +24,9 @@
 
 /* clang-format off */
 static const struct sg_option rows[] = {
-    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "DIR", NULL,
+    {"path", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION | SG_OPT_PATH, "DIR", NULL,
       "soak directory with ITER_SUMMARY_<n>.json files (default artifacts/soak/latest)", 0, 0, F(path)},
-    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "FILE", NULL,
+    {"config", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION | SG_OPT_PATH, "FILE", NULL,
       "JSON file with option values (keys as option names with _)", 0, 0, F(config_file)},
     {"pretty", SG_OPT_BOOL, SG_OPT_CLI, NULL, NULL,
       "indent the JSON printed on stdout (the file stays compact)", 0, 0, F(pretty)},
@@ -64,6 +66,26 @@ static const struct sg_option rows[] = {
       "deepest JSON nesting accepted (default 64)", 1, 10000, F(limits.max_depth)},
     {"threads", SG_OPT_INT, SG_OPT_CLI | SG_OPT_FILE, "N", NULL,
       "parser threads (default: one per CPU, at most 8)", 0, 8, F(limits.n_threads)},
+    /* reports: audit, job summary, baseline comparison */
+    {"audit", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "write DIR/POST_SOAK_AUDIT.md (gate does by default)", 0, 0, F(want_audit)},
+    {"no-audit", SG_OPT_BOOL, SG_OPT_CLI | SG_OPT_FILE | SG_OPT_GATE, NULL, NULL,
+      "do not write DIR/POST_SOAK_AUDIT.md", 0, 0, F(no_audit)},
+    {"summary", SG_OPT_STRING, CLI_FILE_ACT | SG_OPT_PATH, "FILE", NULL,
+      "append a GitHub-flavoured Markdown job summary (< 1 MiB) to FILE", 0, 0, F(summary_file)},
+    {"compare", SG_OPT_STRING, CLI_FILE_ACT | SG_OPT_PATH, "BASELINE", NULL,
+      "compare with a schema-1.1 baseline snapshot; writes DIR/POST_SOAK_COMPARE.json", 0, 0, F(compare)},
+    {"max-regression", SG_OPT_LIST, GATE_ALL, "[KPI=]PCT", NULL,
+      "fail when a KPI mean worsens by more than PCT % against the baseline (repeatable)", 0, 0, F(max_regression)},
+    /* alerts (D-21); credentials preferably from the environment, see README "Alerts" */
+    {"notify", SG_OPT_LIST, CLI_FILE_ACT, "PLATFORM", "slack|telegram",
+      "send an alert to slack or telegram (repeatable, to alert both)", 0, 0, F(notify)},
+    {"notify-on", SG_OPT_ENUM, CLI_FILE_ACT, "LEVEL", "fail|warn|always",
+      "alert on FAIL (fail), on WARN and FAIL (warn, default), or on every verdict", 0, 0, F(notify_on)},
+    {"notify-strict", SG_OPT_BOOL, CLI_FILE_ACT, NULL, NULL,
+      "a failed alert delivery exits 2 (default: a warning only)", 0, 0, F(notify_strict)},
+    {"webhook-url", SG_OPT_STRING, SG_OPT_CLI | SG_OPT_ACTION, "URL", NULL,
+      "Slack webhook or full Telegram bot URL (secret: prefer SOAK_GATE_* variables)", 0, 0, F(webhook_url)},
     {NULL, SG_OPT_BOOL, 0, NULL, NULL, NULL, 0, 0, 0},
 };
 /* clang-format on */
@@ -85,7 +107,7 @@ void sg_config_init(struct sg_config *cfg)
                                      .window = 8};
     cfg->limits = (struct sg_iter_limits)SG_ITER_LIMITS_DEFAULT;
     cfg->fail_on = SG_FAIL_ON_FAIL;
-    cfg->want_audit = true;
+    cfg->notify_on = SG_NOTIFY_ON_WARN;
 }
 
 const struct sg_option *sg_config_options(void)
@@ -170,6 +192,19 @@ enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *o, const
             return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
         *(const char **)(void *)field = value;
         return SG_OK;
+    case SG_OPT_LIST: {
+        struct sg_strlist *l = (struct sg_strlist *)(void *)field;
+        if (value == NULL || value[0] == '\0')
+            return sg_err_set(err, SG_USAGE, "--%s: missing value", o->name);
+        if (o->choices && choice_index(o->choices, value) < 0)
+            return sg_err_set(err, SG_USAGE, "--%s: expected one of %s, got '%s'", o->name,
+                              o->choices, value);
+        if (l->n == SG_STRLIST_MAX)
+            return sg_err_set(err, SG_USAGE, "--%s: given more than %d times", o->name,
+                              SG_STRLIST_MAX);
+        l->items[l->n++] = value;
+        return SG_OK;
+    }
     case SG_OPT_ENUM: {
         int i = value ? choice_index(o->choices, value) : -1;
         if (i < 0)
@@ -211,6 +246,7 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
             break;
         }
         /* fall through */
+    case SG_OPT_LIST:
     case SG_OPT_STRING:
         ok = json_object_is_type(v, json_type_string);
         *text = ok ? sg_arena_strdup(strings, json_object_get_string(v)) : NULL;
@@ -229,6 +265,26 @@ static enum sg_rc file_value_text(const struct sg_option *o, json_object *v, str
     return SG_OK;
 }
 
+/* A repeatable option given as a JSON array: every element as if given once. */
+static enum sg_rc apply_file_list(struct sg_config *cfg, const struct sg_option *o,
+                                  json_object *arr, struct sg_arena *strings, struct sg_err *err)
+{
+    size_t n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++) {
+        const char *text = NULL;
+        json_object *item = json_object_array_get_idx(arr, i);
+        enum sg_rc rc = file_value_text(o, item, strings, &text, err);
+        if (rc == SG_OK)
+            rc = sg_config_set(cfg, o, text, err);
+        if (rc != SG_OK) {
+            sg_err_wrap(err, "%s[%zu]", o->name, i);
+            err->rc = SG_USAGE;
+            return SG_USAGE;
+        }
+    }
+    return SG_OK;
+}
+
 static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
                                     struct sg_arena *strings, struct sg_err *err)
 {
@@ -240,6 +296,12 @@ static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
         const struct sg_option *o = sg_config_find(key);
         if (o == NULL || !(o->where & SG_OPT_FILE))
             return sg_err_set(err, SG_USAGE, "%s: unknown key", key);
+        if (o->type == SG_OPT_LIST && json_object_is_type(val, json_type_array)) {
+            enum sg_rc rc = apply_file_list(cfg, o, val, strings, err);
+            if (rc != SG_OK)
+                return rc;
+            continue;
+        }
         const char *text = NULL;
         enum sg_rc rc = file_value_text(o, val, strings, &text, err);
         if (rc == SG_OK)
@@ -291,5 +353,10 @@ enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)
                           (long long)p->warn_level, (long long)p->pass_level);
     if (p->window < 1)
         return sg_err_set(err, SG_USAGE, "window must be at least 1");
+    struct sg_regress_rules rules;
+    if (sg_compare_rules_parse(&cfg->max_regression, &rules, err) != SG_OK)
+        return SG_USAGE;
+    if (sg_alerts_check(cfg, err) != SG_OK) /* D-21: refused before any output */
+        return SG_USAGE;
     return SG_OK;
 }

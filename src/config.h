@@ -45,6 +45,39 @@ enum sg_prom_names {
     SG_PROM_NAMES_LEGACY,      /* the original's ten metrics, byte for byte */
 };
 
+/* A repeatable option's values (SG_OPT_LIST), in the order given. Strings borrowed. */
+#define SG_STRLIST_MAX 16
+struct sg_strlist {
+    const char *items[SG_STRLIST_MAX];
+    size_t n; /* <= SG_STRLIST_MAX; one more value is SG_USAGE */
+};
+
+/* ---- alerts (--notify, D-21) ---------------------------------------------------------- */
+
+enum sg_notify_on {
+    SG_NOTIFY_ON_FAIL = 0, /* alert on FAIL only */
+    SG_NOTIFY_ON_WARN,     /* on WARN and FAIL (default, as the original) */
+    SG_NOTIFY_ON_ALWAYS,   /* on every computed verdict */
+};
+
+/*
+ * What the CLI edge reads from the environment for alerts; NULL when unset or empty.
+ * Borrowed from environ. The first three are secrets: never printed, never written.
+ */
+struct sg_alert_env {
+    const char *slack_webhook_url;  /* SOAK_GATE_SLACK_WEBHOOK_URL */
+    const char *telegram_bot_token; /* SOAK_GATE_TELEGRAM_BOT_TOKEN (or the full bot URL) */
+    const char *telegram_chat_id;   /* SOAK_GATE_TELEGRAM_CHAT_ID */
+    const char *ca_file;            /* SOAK_GATE_CA_FILE, else SSL_CERT_FILE */
+    const char *telegram_api_base;  /* test hook SOAK_GATE_TELEGRAM_API_BASE */
+    const char *timeout_ms;         /* test hook SOAK_GATE_NOTIFY_TIMEOUT_MS, unparsed */
+    const char *backoff_ms;         /* test hook SOAK_GATE_NOTIFY_BACKOFF_MS, unparsed */
+    const char *server_url;         /* GITHUB_SERVER_URL, for the run link */
+    const char *repository;         /* GITHUB_REPOSITORY ("owner/name") */
+    const char *ref_name;           /* GITHUB_REF_NAME */
+    const char *run_id;             /* GITHUB_RUN_ID */
+};
+
 struct sg_config {
     const char *path;         /* soak dir (D-12 default artifacts/soak/latest) */
     const char *config_file;  /* --config, or NULL */
@@ -55,12 +88,21 @@ struct sg_config {
     bool strict;              /* any invalid iteration file is an error (exit 2) */
     bool require_freeze_ready;/* gate: freeze_ready false fails (exit 1) */
     enum sg_fail_on fail_on;
-    bool want_audit;          /* gate: write POST_SOAK_AUDIT.md */
+    bool want_audit;          /* --audit: also `snapshot` writes POST_SOAK_AUDIT.md */
     bool want_prometheus;     /* write POST_SOAK_METRICS.prom */
     enum sg_prom_names prom_names;
     const char *summary_file; /* append the job-summary Markdown here, or NULL */
     const char *compare;      /* baseline snapshot, or NULL */
     int64_t now;              /* evaluation time, seconds since the epoch (set at the edge) */
+    /* reports (audit, job summary, --compare) */
+    bool no_audit;            /* gate: do not write POST_SOAK_AUDIT.md */
+    struct sg_strlist max_regression; /* --max-regression entries (compare.h parses them) */
+    /* alerts (D-21) */
+    struct sg_strlist notify;       /* --notify platforms ("slack", "telegram"), as given */
+    enum sg_notify_on notify_on;    /* --notify-on (default warn) */
+    bool notify_strict;             /* a failed delivery exits 2 */
+    const char *webhook_url;        /* --webhook-url (secret), or NULL */
+    struct sg_alert_env alert_env;  /* set at the edge */
 };
 
 /* Fills cfg with the defaults. Allocates nothing. */
@@ -72,6 +114,8 @@ enum sg_option_where {
     SG_OPT_FILE = 1 << 1,   /* a key of the --config JSON file */
     SG_OPT_ACTION = 1 << 2, /* an action input */
     SG_OPT_GATE = 1 << 3,   /* only for `gate` (and `action`), not `snapshot` */
+    SG_OPT_PATH = 1 << 4,   /* a file or directory: relative action inputs are taken
+                               relative to GITHUB_WORKSPACE */
 };
 
 enum sg_option_type {
@@ -80,6 +124,8 @@ enum sg_option_type {
     SG_OPT_INT,
     SG_OPT_STRING,
     SG_OPT_ENUM,     /* one of choices ("fail|warn|never") */
+    SG_OPT_LIST,     /* repeatable string appended to a struct sg_strlist; choices optional;
+                        a JSON array of strings in the config file */
 };
 
 struct sg_option {
@@ -87,7 +133,7 @@ struct sg_option {
     enum sg_option_type type;
     unsigned where;      /* enum sg_option_where bits */
     const char *metavar; /* for --help; NULL for booleans */
-    const char *choices; /* SG_OPT_ENUM: "a|b|c" */
+    const char *choices; /* SG_OPT_ENUM: "a|b|c"; SG_OPT_LIST: the same, or NULL for any */
     const char *help;
     int64_t min, max;    /* SG_OPT_INT range */
     size_t offset;       /* of the field in struct sg_config */

@@ -84,7 +84,8 @@ void sg_diags_merge(struct sg_diags *dst, struct sg_diags *src)
     sg_diags_init(src);
     /* (order, seq) is a total order: lists merged here never share an order value, and
      * within one list seq keeps insertion order. Keep the earliest SG_DIAG_MAX. */
-    qsort(dst->items, dst->n, sizeof *dst->items, by_order);
+    if (dst->n > 1)
+        qsort(dst->items, dst->n, sizeof *dst->items, by_order);
     while (dst->n > SG_DIAG_MAX) {
         struct sg_diag *last = &dst->items[--dst->n];
         free(last->subject);

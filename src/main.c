@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "gha.h"
 #include "run.h"
 #include "simulate.h"
 #include "version.h"
@@ -41,10 +42,12 @@ static int dispatch(struct sg_cli *cli)
         fprintf(stderr, "[OK] Wrote %lld iterations to %s\n", (long long)cli->sim.iterations,
                 cli->sim.out_dir);
         return SG_EXIT_OK;
+    case SG_CLI_ACTION:
+        return sg_gha_run(stdout);
     case SG_CLI_SNAPSHOT:
-        return (int)sg_run(&cli->cfg, SG_CMD_SNAPSHOT, stdout, stderr);
+        return (int)sg_run(&cli->cfg, SG_CMD_SNAPSHOT, stdout, stderr, NULL);
     case SG_CLI_GATE:
-        return (int)sg_run(&cli->cfg, SG_CMD_GATE, stdout, stderr);
+        return (int)sg_run(&cli->cfg, SG_CMD_GATE, stdout, stderr, NULL);
     }
     return SG_EXIT_ERROR;
 }

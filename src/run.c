@@ -5,15 +5,19 @@
  * --strict when any file is invalid, evaluates the last-N window (analysis.c), combines
  * the result with KPI_GATE.json into the snapshot (snapshot.c), prints every diagnostic,
  * renders and writes POST_SOAK_SNAPSHOT.json atomically (out_json.c, fsx.c), prints the
- * JSON, and for `gate` prints the verdict block and decides the exit code (D-7).
+ * JSON, sends the --notify alerts (alerts.c, notify.c), and for `gate` prints the verdict
+ * block and decides the exit code (D-7).
  * Everything after the snapshot is computed from that one value, so no two outputs can
  * disagree. Start reading at sg_run().
  */
 #include "run.h"
 
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "alerts.h"
 #include "analysis.h"
 #include "buf.h"
 #include "diag.h"
@@ -21,6 +25,7 @@
 #include "iter.h"
 #include "num.h"
 #include "output.h"
+#include "report.h"
 #include "sidecar.h"
 #include "snapshot.h"
 
@@ -40,6 +45,8 @@ struct ctx {
     size_t window_first;          /* index of the window's first file in set.items */
     struct sg_eval eval;
     struct sg_snapshot snap;
+    struct sg_reports rep;        /* audit, job summary, --compare (report.c) */
+    struct sg_outcome outcome;    /* what the caller gets back */
 };
 
 static void ctx_release(struct ctx *c)
@@ -49,6 +56,7 @@ static void ctx_release(struct ctx *c)
     sg_arena_release(&c->strings);
     free((void *)c->window);
     sg_eval_release(&c->eval);
+    sg_reports_release(&c->rep);
 }
 
 static void print_diags(struct ctx *c, const struct sg_diags *d)
@@ -165,41 +173,106 @@ out:
     return rc;
 }
 
+/* Reports stage (report.c): POST_SOAK_AUDIT.md, --compare, --summary. */
+static enum sg_exit write_reports(struct ctx *c, enum sg_command cmd)
+{
+    const struct sg_report_in in = {
+        .cfg = c->cfg, .set = &c->set, .snap = &c->snap, .window = &c->eval,
+        .window_view = c->window, .window_first = c->window_first, .abs_dir = c->abs_dir,
+        .want_audit = c->cfg->want_audit || (cmd == SG_CMD_GATE && !c->cfg->no_audit)};
+    return sg_reports_run(&in, &c->rep, c->errs) == SG_OK ? SG_EXIT_OK : SG_EXIT_ERROR;
+}
+
+/* ------------------------------------------------------------------ alerts (D-21) */
+
+/* Why a delivery failed, from the redacted result: "HTTP 500: rollup_error (after 3
+ * attempts)". Falls back to err's text (also secret-free) when nothing was sent. */
+static void failure_text(const struct sg_notify_result *res, const struct sg_err *err,
+                         struct sg_buf *out)
+{
+    const char *svc = res->service_error;
+    int n = res->n_attempts;
+    if (n == 0)
+        sg_buf_adds(out, err->msg);
+    else if (res->http_status)
+        sg_buf_addf(out, "HTTP %ld%s%s", res->http_status, svc[0] ? ": " : "", svc);
+    else
+        sg_buf_adds(out, svc[0] ? svc : "no response");
+    if (n > 0)
+        sg_buf_addf(out, " (after %d attempt%s)", n, n == 1 ? "" : "s");
+}
+
+/* Delivers one alert; reports the outcome on stderr and a failure as a diagnostic. */
+static bool deliver(struct ctx *c, const struct sg_notify_dest *d, const struct sg_alert *a,
+                    const struct sg_notify_opts *opts)
+{
+    struct sg_err err = SG_ERR_INIT;
+    struct sg_notify_result res;
+    const char *name = sg_alerts_platform_name(d->platform);
+    if (sg_notify_send(d, a, opts, &res, &err) == SG_OK) {
+        fprintf(c->errs, "[OK] Notification sent to %s\n", name);
+        return true;
+    }
+    bool strict = c->cfg->notify_strict;
+    struct sg_buf why;
+    sg_buf_init(&why, 0);
+    failure_text(&res, &err, &why);
+    fprintf(c->errs, "[%s] Notification to %s failed: %s%s\n", strict ? "ERROR" : "WARN", name,
+            sg_buf_str(&why), strict ? " (--notify-strict)" : "");
+    sg_diags_add(&c->set.diags, strict ? SG_DIAG_ERROR : SG_DIAG_WARN, SG_DIAG_GENERAL,
+                 SIZE_MAX, name, "notification failed: %s", sg_buf_str(&why));
+    sg_buf_release(&why);
+    return false;
+}
+
+/* --notify: one alert per platform when the verdict reaches --notify-on (nothing without a
+ * verdict). A failed delivery warns; with --notify-strict it exits 2 (D-7). */
+static enum sg_exit send_alerts(struct ctx *c)
+{
+    const struct sg_config *cfg = c->cfg;
+    if (cfg->notify.n == 0 || !sg_alerts_wanted(cfg->notify_on, c->snap.verdict))
+        return SG_EXIT_OK;
+    struct sg_err err = SG_ERR_INIT;
+    struct sg_alerts_plan plan;
+    if (sg_alerts_plan_make(cfg, &plan, &err) != SG_OK) { /* validated at parse time */
+        sg_alerts_plan_release(&plan);
+        fprintf(c->errs, "[ERROR] %s\n", err.msg);
+        return SG_EXIT_ERROR;
+    }
+    struct sg_alert alert;
+    const struct sg_alerts_facts facts = {&c->snap, &c->eval, c->window, &cfg->policy,
+                                          &c->set.diags, &cfg->alert_env};
+    sg_alerts_build(&facts, &alert);
+    size_t n_failed = 0;
+    for (size_t i = 0; i < plan.n_dests; i++)
+        n_failed += !deliver(c, &plan.dests[i], &alert, &plan.opts);
+    sg_notify_alert_release(&alert);
+    sg_alerts_plan_release(&plan);
+    return n_failed > 0 && cfg->notify_strict ? SG_EXIT_ERROR : SG_EXIT_OK;
+}
+
 /* ------------------------------------------------------------------ the gate */
 
 static void describe_failures(struct ctx *c)
 {
-    static const char *const cmp[SG_KPI_COUNT] = {">", "<", "<", ">"};
-    const struct sg_policy *p = &c->cfg->policy;
-    const double limit[SG_KPI_COUNT] = {p->risk_max, p->maker_min, p->net_min, p->p95_max};
     size_t shown = 0, failing = c->eval.n - c->eval.pass_count;
     if (failing == 0 || c->snap.from_summary)
         return;
+    struct sg_buf line;
+    sg_buf_init(&line, 0);
     fprintf(c->errs, "Failing iterations (window):\n");
-    for (size_t i = 0; i < c->n_window && shown < 20; i++) {
+    for (size_t i = 0; i < c->n_window && shown < SG_EVAL_FAILURES_SHOWN; i++) {
         uint8_t m = c->eval.fail_masks[i];
         if (m == 0)
             continue;
         shown++;
-        fprintf(c->errs, "  %s:", c->window[i]->file);
-        const char *sep = " ";
-        for (int k = 0; k < SG_KPI_COUNT; k++) {
-            if (!((m >> k) & 1u))
-                continue;
-            char v[SG_NUM_BUFSZ], l[SG_NUM_BUFSZ];
-            sg_num_format(l, limit[k]);
-            if (!sg_iter_has(c->window[i], (enum sg_kpi)k))
-                fprintf(c->errs, "%s%s missing", sep, sg_kpi_names[k]);
-            else {
-                sg_num_format(v, c->window[i]->kpi[k]);
-                fprintf(c->errs, "%s%s %s %s %s", sep, sg_kpi_names[k], v, cmp[k], l);
-            }
-            sep = ", ";
-        }
-        fputc('\n', c->errs);
+        sg_buf_reset(&line);
+        sg_eval_describe_failure(c->window[i], m, &c->cfg->policy, &line);
+        fprintf(c->errs, "  %s: %s\n", c->window[i]->file, sg_buf_str(&line));
     }
     if (failing > shown)
         fprintf(c->errs, "  ... and %zu more\n", failing - shown);
+    sg_buf_release(&line);
 }
 
 static void verdict_block(struct ctx *c)
@@ -224,28 +297,55 @@ static void verdict_block(struct ctx *c)
 }
 
 /* D-7: collects the failure reasons and returns the exit code. */
-static enum sg_exit decide(struct ctx *c)
+static void add_reason(struct sg_outcome *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void add_reason(struct sg_outcome *o, const char *fmt, ...)
+{
+    if (o->n_reasons >= SG_OUTCOME_MAX_REASONS)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(o->reasons[o->n_reasons++], sizeof o->reasons[0], fmt, ap);
+    va_end(ap);
+}
+
+/* The gate rules that fail (D-7, --max-regression), as reason texts in c->outcome. */
+static void collect_reasons(struct ctx *c)
 {
     const struct sg_config *cfg = c->cfg;
     const struct sg_snapshot *s = &c->snap;
-    const char *reasons[4];
-    size_t n = 0;
+    struct sg_outcome *o = &c->outcome;
+    if (cfg->fail_on == SG_FAIL_ON_NEVER)
+        return;
+    if (s->verdict == SG_VERDICT_FAIL)
+        add_reason(o, "Verdict is FAIL");
+    if (s->verdict == SG_VERDICT_WARN && cfg->fail_on == SG_FAIL_ON_WARN)
+        add_reason(o, "Verdict is WARN (--fail-on warn)");
+    if (cfg->require_freeze_ready && !s->freeze_ready)
+        add_reason(o, "freeze_ready is False");
+    for (int k = 0; k < SG_KPI_COUNT; k++) {
+        if (c->rep.cmp.regress[k] != SG_REGRESS_FAILED)
+            continue;
+        char lim[SG_NUM_BUFSZ];
+        sg_num_format(lim, c->rep.cmp.rules.max_pct[k]);
+        add_reason(o, "%s mean worsened by %.1f%% against the baseline (limit %s%%)",
+                   sg_kpi_names[k], c->rep.cmp.worsened_pct[k], lim);
+    }
+}
+
+static enum sg_exit decide(struct ctx *c)
+{
+    const struct sg_snapshot *s = &c->snap;
     if (s->verdict == SG_VERDICT_UNKNOWN) {
         fprintf(c->errs, "\n[ERROR] Verdict is UNKNOWN: POST_SOAK_SUMMARY.json has no verdict\n");
         return SG_EXIT_ERROR;
     }
-    if (cfg->fail_on != SG_FAIL_ON_NEVER) {
-        if (s->verdict == SG_VERDICT_FAIL)
-            reasons[n++] = "Verdict is FAIL";
-        if (s->verdict == SG_VERDICT_WARN && cfg->fail_on == SG_FAIL_ON_WARN)
-            reasons[n++] = "Verdict is WARN (--fail-on warn)";
-        if (cfg->require_freeze_ready && !s->freeze_ready)
-            reasons[n++] = "freeze_ready is False";
-    }
-    if (n > 0) {
+    collect_reasons(c);
+    if (c->outcome.n_reasons > 0) {
         fprintf(c->errs, "\n[FAIL] Soak gate failures:\n");
-        for (size_t i = 0; i < n; i++)
-            fprintf(c->errs, "  - %s\n", reasons[i]);
+        for (size_t i = 0; i < c->outcome.n_reasons; i++)
+            fprintf(c->errs, "  - %s\n", c->outcome.reasons[i]);
         return SG_EXIT_FAIL;
     }
     if (s->verdict == SG_VERDICT_PASS)
@@ -257,12 +357,41 @@ static enum sg_exit decide(struct ctx *c)
     return SG_EXIT_OK;
 }
 
-enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out, FILE *errs)
+/* Copies what the action edge needs out of the context. */
+static void fill_outcome(struct ctx *c, bool has_snapshot)
+{
+    struct sg_outcome *o = &c->outcome;
+    o->has_verdict = has_snapshot && c->snap.verdict != SG_VERDICT_UNKNOWN;
+    o->verdict = c->snap.verdict;
+    o->freeze_ready = c->snap.freeze_ready;
+    o->pass_count = c->snap.pass_count;
+    o->n_evaluated = c->snap.n_evaluated;
+    o->from_summary = c->snap.from_summary;
+    o->anomalies = c->snap.anomalies_count;
+    sg_diags_merge(&o->diags, &c->set.diags);
+}
+
+void sg_outcome_init(struct sg_outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    sg_diags_init(&o->diags);
+}
+
+void sg_outcome_release(struct sg_outcome *o)
+{
+    sg_diags_release(&o->diags);
+    sg_outcome_init(o);
+}
+
+enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out, FILE *errs,
+                    struct sg_outcome *outcome)
 {
     struct ctx c = {.cfg = cfg, .out = out, .errs = errs};
     sg_iterset_init(&c.set);
     sg_arena_init(&c.strings);
     sg_eval_init(&c.eval);
+    sg_reports_init(&c.rep);
+    sg_outcome_init(&c.outcome);
     c.abs_dir = sg_fsx_absolute(cfg->path);
     enum sg_exit rc = check_dir(&c);
     if (rc == SG_EXIT_OK)
@@ -271,12 +400,26 @@ enum sg_exit sg_run(const struct sg_config *cfg, enum sg_command cmd, FILE *out,
         rc = evaluate(&c);
     if (rc == SG_EXIT_OK)
         rc = write_snapshot(&c);
+    bool has_snapshot = rc == SG_EXIT_OK;
+    /* Alerts before the reports, so a failed delivery shows in the audit and summary. */
+    enum sg_exit alert_rc = rc == SG_EXIT_OK ? send_alerts(&c) : SG_EXIT_OK;
+    if (rc == SG_EXIT_OK)
+        rc = write_reports(&c, cmd);
     if (rc == SG_EXIT_OK && cmd == SG_CMD_GATE) {
         verdict_block(&c);
         rc = decide(&c);
     } else if (rc == SG_EXIT_OK && c.snap.verdict == SG_VERDICT_UNKNOWN) {
         fprintf(errs, "[ERROR] Verdict is UNKNOWN: POST_SOAK_SUMMARY.json has no verdict\n");
         rc = SG_EXIT_ERROR;
+    }
+    if (alert_rc > rc) /* D-7: 2 wins over 1 */
+        rc = alert_rc;
+    fill_outcome(&c, has_snapshot);
+    if (outcome) {
+        sg_outcome_release(outcome);
+        *outcome = c.outcome;
+    } else {
+        sg_outcome_release(&c.outcome);
     }
     ctx_release(&c);
     return rc;

@@ -17,6 +17,21 @@
 
 extern char **environ;
 
+static void **kept;
+static size_t n_kept, cap_kept;
+
+void *th_keep(void *p)
+{
+    if (n_kept == cap_kept) {
+        cap_kept = cap_kept ? cap_kept * 2 : 64;
+        kept = realloc(kept, cap_kept * sizeof *kept);
+        if (kept == NULL)
+            abort();
+    }
+    kept[n_kept++] = p;
+    return p;
+}
+
 char *th_fmt(const char *fmt, ...)
 {
     va_list ap;
@@ -29,7 +44,7 @@ char *th_fmt(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    return s;
+    return th_keep(s);
 }
 
 bool th_contains(const char *haystack, const char *needle)
@@ -92,7 +107,7 @@ char *th_slurp(const char *path, size_t *len)
     s[n] = '\0';
     if (len)
         *len = n;
-    return s;
+    return th_keep(s);
 }
 
 void th_write(const char *dir, const char *name, const char *data)
@@ -198,4 +213,49 @@ void th_run_free(struct th_run *r)
     free(r->out);
     free(r->err);
     r->out = r->err = NULL;
+}
+
+/* ------------------------------------------------------------------ golden files (reports) */
+
+#include <criterion/criterion.h>
+
+static void mkdirs_for(const char *path)
+{
+    char *p = th_fmt("%s", path);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        mkdir(p, 0755);
+        *s = '/';
+    }
+    free(p);
+}
+
+void th_golden_check(const char *rel, const char *actual)
+{
+    char *path = th_fmt("%s/golden/%s", SG_FIXTURES_DIR, rel);
+    const char *upd = getenv("SG_UPDATE_GOLDEN");
+    if (upd && strcmp(upd, "1") == 0) {
+        mkdirs_for(path);
+        FILE *f = fopen(path, "wb");
+        cr_assert(f != NULL && fputs(actual, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+        free(path);
+        return;
+    }
+    char *want = th_slurp(path, NULL);
+    cr_assert(want != NULL, "missing golden file %s (run with SG_UPDATE_GOLDEN=1)", path);
+    if (strcmp(want, actual) != 0) {
+        size_t line = 1, i = 0;
+        while (want[i] && want[i] == actual[i])
+            line += want[i++] == '\n';
+        const char *w = want + i, *a = actual + i;
+        while (w > want && w[-1] != '\n')
+            w--, a--;
+        cr_assert_fail("%s differs at line %zu\n  want: %.*s\n  got:  %.*s\n"
+                       "(SG_UPDATE_GOLDEN=1 rewrites it)",
+                       path, line, (int)strcspn(w, "\n"), w, (int)strcspn(a, "\n"), a);
+    }
+    free(want);
+    free(path);
 }

@@ -9,6 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * Test allocations: every string the helpers return is kept reachable from a registry, so
+ * tests can use them freely without LeakSanitizer counting them, while leaks of the code
+ * under test are still reported. th_keep(p) registers any other block and returns it.
+ */
+void *th_keep(void *p);
+
 /* A new directory under $TMPDIR (or /tmp); returns a new string. Aborts on failure. */
 char *th_mkdtemp(void);
 /* rm -rf path (best effort, no subprocess). */
@@ -36,5 +43,14 @@ struct th_run {
  */
 struct th_run th_run_bin(const char *cwd, const char *const *env_add, const char *const *argv);
 void th_run_free(struct th_run *r);
+
+/* ------------------------------------------------------------------ golden files (reports) */
+
+/*
+ * Compares actual with the golden file SG_FIXTURES_DIR/golden/<rel> byte for byte and fails
+ * the test with the first differing line. With SG_UPDATE_GOLDEN=1 in the environment the
+ * golden file (and its directory) is rewritten instead and the check passes.
+ */
+void th_golden_check(const char *rel, const char *actual);
 
 #endif

@@ -485,6 +485,7 @@ Test(drift, eval_runs_on_100k_points)
     cr_assert_eq(sg_drift_eval(y, NULL, N, &o, &r, &err), SG_OK, "%s", err.msg);
     cr_assert(r.is_degrading);
     assert_near(r.trend_change, 20.0, 0.5, "trend change");
+    free(y);
 }
 
 /* ================================================================ generator + validation */

@@ -33,7 +33,7 @@ static void suite_fini(void)
     curl_global_cleanup();
 }
 
-TestSuite(notify, .init = suite_init, .fini = suite_fini, .timeout = 60);
+TestSuite(notify, .init = suite_init, .fini = suite_fini);
 
 /* ---- helpers ------------------------------------------------------------------------ */
 

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "output.h"
 
 static char *str(const char *s)
@@ -11,7 +12,7 @@ static char *str(const char *s)
     struct sg_buf b;
     sg_buf_init(&b, 0);
     sg_out_json_string(&b, s);
-    return sg_buf_detach(&b, NULL);
+    return th_keep(sg_buf_detach(&b, NULL));
 }
 
 Test(out_json, escapes_to_ascii_like_python)
@@ -44,7 +45,7 @@ static char *render(const struct sg_snapshot *s, bool pretty)
     struct sg_err err = SG_ERR_INIT;
     sg_buf_init(&b, 0);
     cr_assert_eq(sg_out_json_render(s, pretty, &b, &err), SG_OK);
-    return sg_buf_detach(&b, NULL);
+    return th_keep(sg_buf_detach(&b, NULL));
 }
 
 Test(out_json, pretty_matches_python_indent_2)
