@@ -55,21 +55,33 @@ static int leak_check(void)
 }
 #endif
 
-/* Runs cmd on a scratch copy of src with optional extra flags; output goes to /dev/null. */
+/*
+ * Runs cmd on a scratch copy of src with every output switched on (audit, job summary,
+ * Prometheus, --compare against the T24 baseline); stdout and stderr go to /dev/null.
+ */
 static int run_on_copy(const char *src, enum sg_command cmd, bool strict, bool pretty)
 {
     char *d = th_mkdtemp();
     th_copy_dir(src, d);
+    char *summary = th_fmt("%s/summary.md", d);
     struct sg_config cfg;
     sg_config_init(&cfg);
     cfg.path = d;
     cfg.strict = strict;
     cfg.pretty = pretty;
+    cfg.want_audit = true;
+    cfg.want_prometheus = true;
+    cfg.summary_file = summary;
+    cfg.compare = SG_VECTORS_DIR "/T24_repo_generator/compare_baseline.json";
     FILE *null = fopen("/dev/null", "w");
     cr_assert_not_null(null);
-    int rc = (int)sg_run(&cfg, cmd, null, null);
+    struct sg_outcome outcome;
+    sg_outcome_init(&outcome);
+    int rc = (int)sg_run(&cfg, cmd, null, null, &outcome);
+    sg_outcome_release(&outcome);
     fclose(null);
     th_rmtree(d);
+    free(summary);
     free(d);
     return rc;
 }
