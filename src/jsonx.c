@@ -183,23 +183,39 @@ static bool is_lone_null(const char *buf, size_t len)
     return i == len;
 }
 
+struct json_tokener *sg_jsonx_tokener_new(int max_depth)
+{
+    struct json_tokener *tok = json_tokener_new_ex(max_depth);
+    if (tok != NULL)
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    return tok;
+}
+
 enum sg_rc sg_jsonx_parse(const char *buf, size_t len, int max_depth, json_object **out,
                           struct sg_err *err)
+{
+    *out = NULL;
+    struct json_tokener *tok = sg_jsonx_tokener_new(max_depth);
+    if (tok == NULL)
+        return sg_err_set(err, SG_NOMEM, "out of memory creating JSON parser");
+    enum sg_rc rc = sg_jsonx_parse_with(tok, buf, len, max_depth, out, err);
+    json_tokener_free(tok);
+    return rc;
+}
+
+enum sg_rc sg_jsonx_parse_with(struct json_tokener *tok, const char *buf, size_t len,
+                               int max_depth, json_object **out, struct sg_err *err)
 {
     *out = NULL;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         return sg_err_set(err, SG_PARSE, "invalid JSON: starts with a byte-order mark");
     if (len > 0x7ffffffe)
         return sg_err_set(err, SG_LIMIT, "JSON text too large");
-    struct json_tokener *tok = json_tokener_new_ex(max_depth);
-    if (tok == NULL)
-        return sg_err_set(err, SG_NOMEM, "out of memory creating JSON parser");
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_reset(tok);
     /* len + 1 hands json-c the NUL, so a complete value at the very end is finished. */
     json_object *o = json_tokener_parse_ex(tok, buf, (int)len + 1);
     enum json_tokener_error je = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
     enum sg_rc rc = SG_OK;
     if (je == json_tokener_error_depth) {
         rc = sg_err_set(err, SG_LIMIT, "JSON nested deeper than %d levels (--max-depth)",
