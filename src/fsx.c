@@ -261,9 +261,25 @@ fail:
     return rc;
 }
 
+/*
+ * open() for writing that cannot hang: a FIFO without a reader would block open() for
+ * ever, so it is opened with O_NONBLOCK (ENXIO when nobody reads) and switched back to
+ * blocking writes afterwards (a pipe with a reader, e.g. /dev/stdout, still works).
+ */
+static int open_for_write(const char *path, int flags)
+{
+    int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl != -1)
+            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    }
+    return fd;
+}
+
 enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct sg_err *err)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open_for_write(path, O_WRONLY | O_APPEND | O_CREAT);
     if (fd < 0)
         return sg_err_set(err, SG_IO, "cannot append to '%s': %s", path, strerror(errno));
     enum sg_rc rc = write_all(fd, data, len, path, err);
@@ -274,7 +290,7 @@ enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct 
 
 enum sg_rc sg_fsx_write(const char *path, const void *data, size_t len, struct sg_err *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open_for_write(path, O_WRONLY | O_CREAT | O_TRUNC);
     if (fd < 0)
         return sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
     enum sg_rc rc = write_all(fd, data, len, path, err);
