@@ -19,19 +19,6 @@
 #include "helpers.h"
 #include "run.h"
 
-/* A visible note on stderr. Not cr_log_warn: in Criterion 2.4.1 any cr_log_warn makes
- * the runner exit 1 even when every test passes. */
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void note(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("[NOTE] ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-}
-
 #if defined(__SANITIZE_ADDRESS__)
 #define SG_HAVE_LSAN 1
 #elif defined(__has_feature)
@@ -47,10 +34,23 @@ static int leak_check(void)
     return __lsan_do_recoverable_leak_check();
 }
 #else
+/* A visible note on stderr. Not cr_log_warn: in Criterion 2.4.1 any cr_log_warn makes
+ * the runner exit 1 even when every test passes. */
+static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void note(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("[NOTE] ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
 static int leak_check(void)
 {
     note("leak check not performed: built without AddressSanitizer "
-                "(configure with -DSG_SANITIZE=address,undefined)");
+         "(configure with -DSG_SANITIZE=address,undefined)");
     return 0;
 }
 #endif
