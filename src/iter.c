@@ -69,6 +69,21 @@ static enum sg_rc read_kpis(json_object *summary, const char *prefix, struct sg_
     return SG_OK;
 }
 
+/*
+ * Strings are kept as C strings, so one with an embedded NUL ("\u0000") would be cut short
+ * and compare or print wrongly (two different signatures would look equal). Such a file
+ * is invalid, with the JSON path in the message, rather than silently misread.
+ */
+static enum sg_rc no_nul(json_object *v, const char *prefix, const char *key, struct sg_err *err)
+{
+    const char *t = json_object_get_string(v);
+    size_t len = (size_t)json_object_get_string_len(v);
+    if (memchr(t, '\0', len) == NULL)
+        return SG_OK;
+    return sg_err_set(err, SG_SCHEMA, "%s%s: the string contains a NUL character (\\u0000)",
+                      prefix, key);
+}
+
 static enum sg_rc read_runtime(json_object *summary, const char *prefix, struct sg_arena *arena,
                                struct sg_iter *out, struct sg_err *err)
 {
@@ -78,6 +93,8 @@ static enum sg_rc read_runtime(json_object *summary, const char *prefix, struct 
     if (!json_object_is_type(v, json_type_string))
         return sg_err_set(err, SG_SCHEMA, "%sruntime_utc: expected a string or null, found %s",
                           prefix, sg_jsonx_type_name(v));
+    if (no_nul(v, prefix, "runtime_utc", err) != SG_OK)
+        return SG_SCHEMA;
     int len = json_object_get_string_len(v);
     if (len > 0)
         out->runtime_utc = sg_arena_strndup(arena, json_object_get_string(v), (size_t)len);
@@ -92,6 +109,24 @@ static const char *sig_text(json_object *v, struct sg_arena *arena)
         return sg_arena_strndup(arena, json_object_get_string(v),
                                 (size_t)json_object_get_string_len(v));
     return sg_arena_strdup(arena, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
+/* The tuning strings that are used (the signature, else state_hash; freeze_reason) hold
+ * no NUL. */
+static enum sg_rc check_tuning_strings(json_object *tuning, struct sg_err *err)
+{
+    json_object *v;
+    if (tuning == NULL)
+        return SG_OK;
+    const char *sig = json_object_object_get_ex(tuning, "signature", &v) && sg_jsonx_truthy(v)
+                          ? "signature"
+                          : "state_hash";
+    const char *const keys[] = {sig, "freeze_reason"};
+    for (size_t i = 0; i < 2; i++)
+        if (json_object_object_get_ex(tuning, keys[i], &v) &&
+            json_object_is_type(v, json_type_string) && no_nul(v, "tuning.", keys[i], err))
+            return SG_SCHEMA;
+    return SG_OK;
 }
 
 static void read_tuning(json_object *tuning, struct sg_arena *arena, struct sg_iter *out)
@@ -169,6 +204,8 @@ static enum sg_rc parse_buf_with(struct json_tokener *tok, const char *buf, size
     rc = read_kpis(summary, prefix, out, &warn, err);
     if (rc == SG_OK)
         rc = read_runtime(summary, prefix, arena, out, err);
+    if (rc == SG_OK)
+        rc = check_tuning_strings(tuning, err);
     if (rc != SG_OK) {
         out->kpi_mask = 0;
         out->runtime_utc = NULL;

@@ -112,7 +112,9 @@ static enum sg_rc read_summary(json_object *root, struct sg_summary_file *out, s
         return rc;
     if (json_object_object_get_ex(root, "verdict", &v)) {
         const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-        if (strcmp(s, "PASS") && strcmp(s, "WARN") && strcmp(s, "FAIL"))
+        /* The length check keeps "PASS\u0000x" from passing as "PASS". */
+        if ((strcmp(s, "PASS") && strcmp(s, "WARN") && strcmp(s, "FAIL")) ||
+            (s[0] != '\0' && json_object_get_string_len(v) != 4))
             return sg_err_set(err, SG_SCHEMA, "verdict: expected \"PASS\", \"WARN\" or \"FAIL\", found %s",
                               json_object_is_type(v, json_type_string) ? "another string"
                                                                        : sg_jsonx_type_name(v));
@@ -213,8 +215,10 @@ const char *sg_sidecar_kpi_gate(const char *dir, const struct sg_iter_limits *li
     }
     if (!json_object_object_get_ex(root, "verdict", &v) || !sg_jsonx_truthy(v))
         goto out;
-    out = json_object_is_type(v, json_type_string) ? sg_arena_strdup(arena, json_object_get_string(v))
-                                                   : "\x01(not a string)";
+    /* A string with an embedded NUL equals no verdict name, whatever its prefix. */
+    bool plain = json_object_is_type(v, json_type_string) &&
+                 strlen(json_object_get_string(v)) == (size_t)json_object_get_string_len(v);
+    out = plain ? sg_arena_strdup(arena, json_object_get_string(v)) : "\x01(not a string)";
 out:
     json_object_put(root);
     return out;
