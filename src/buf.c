@@ -57,6 +57,18 @@ static enum sg_rc grow(struct sg_buf *b, size_t extra)
     return SG_OK;
 }
 
+enum sg_rc sg_buf_reserve(struct sg_buf *b, size_t extra)
+{
+    if (extra > ((size_t)-1) / 2 - b->len)
+        return SG_LIMIT;
+    size_t need = b->len + extra + 1;
+    if (need > b->cap) {
+        b->data = sg_xreallocarray(b->data, need, 1);
+        b->cap = need;
+    }
+    return SG_OK;
+}
+
 enum sg_rc sg_buf_add(struct sg_buf *b, const void *data, size_t len)
 {
     if (grow(b, len) != SG_OK)

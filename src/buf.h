@@ -38,6 +38,13 @@ enum sg_rc sg_buf_addf(struct sg_buf *b, const char *fmt, ...) __attribute__((fo
 /* Appends c n times. */
 enum sg_rc sg_buf_addn(struct sg_buf *b, char c, size_t n);
 
+/*
+ * Makes room for extra more bytes plus the NUL without changing the contents, so a reader
+ * can fill data + len directly (and then update len and the NUL itself). Capacity only:
+ * the maximum is not checked here. SG_LIMIT only on size overflow.
+ */
+enum sg_rc sg_buf_reserve(struct sg_buf *b, size_t extra);
+
 /* SG_LIMIT (with a message naming the limit) if any append failed, else SG_OK. */
 enum sg_rc sg_buf_rc(const struct sg_buf *b, struct sg_err *err);
 /* The contents as a C string; "" for an untouched buffer. Borrowed from b. */

@@ -341,25 +341,37 @@ static enum sg_rc apply_file_object(struct sg_config *cfg, json_object *root,
     return SG_OK;
 }
 
+enum sg_rc sg_config_load_buf(struct sg_config *cfg, const char *buf, size_t len,
+                              const char *name, struct sg_arena *strings, struct sg_err *err)
+{
+    json_object *root = NULL;
+    enum sg_rc rc = sg_jsonx_parse(buf, len, (int)cfg->limits.max_depth, &root, err);
+    if (rc == SG_OK)
+        rc = apply_file_object(cfg, root, strings, err);
+    json_object_put(root);
+    if (rc != SG_OK) {
+        sg_err_wrap(err, "config file '%s'", name);
+        err->rc = SG_USAGE;
+        return SG_USAGE;
+    }
+    return SG_OK;
+}
+
 enum sg_rc sg_config_load_file(struct sg_config *cfg, const char *path, struct sg_arena *strings,
                                struct sg_err *err)
 {
     struct sg_buf buf;
     sg_buf_init(&buf, (size_t)cfg->limits.max_file_bytes + 1);
-    json_object *root = NULL;
     enum sg_rc rc = sg_fsx_read(path, (size_t)cfg->limits.max_file_bytes, &buf, err);
-    if (rc == SG_OK)
-        rc = sg_jsonx_parse(sg_buf_str(&buf), buf.len, (int)cfg->limits.max_depth, &root, err);
-    if (rc == SG_OK)
-        rc = apply_file_object(cfg, root, strings, err);
-    json_object_put(root);
-    sg_buf_release(&buf);
-    if (rc != SG_OK) {
+    if (rc == SG_OK) {
+        rc = sg_config_load_buf(cfg, sg_buf_str(&buf), buf.len, path, strings, err);
+    } else {
         sg_err_wrap(err, "config file '%s'", path);
         err->rc = SG_USAGE;
-        return SG_USAGE;
+        rc = SG_USAGE;
     }
-    return SG_OK;
+    sg_buf_release(&buf);
+    return rc;
 }
 
 enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err)

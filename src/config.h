@@ -187,6 +187,11 @@ enum sg_rc sg_config_set(struct sg_config *cfg, const struct sg_option *opt, con
 enum sg_rc sg_config_load_file(struct sg_config *cfg, const char *path, struct sg_arena *strings,
                                struct sg_err *err);
 
+/* The buffer entry point behind sg_config_load_file (buf[len] must be NUL); name is the
+ * file name used in messages. */
+enum sg_rc sg_config_load_buf(struct sg_config *cfg, const char *buf, size_t len,
+                              const char *name, struct sg_arena *strings, struct sg_err *err);
+
 /* Cross-field checks (window >= 1, warn level <= pass level, ...). SG_USAGE. */
 enum sg_rc sg_config_validate(const struct sg_config *cfg, struct sg_err *err);
 

@@ -138,55 +138,63 @@ void sg_fsx_names_free(char **names, size_t n_names)
     free(names);
 }
 
+/* Reads the regular file open on fd into out (see sg_fsx_read); does not close fd. */
+static enum sg_rc read_fd(int fd, size_t max_bytes, struct sg_buf *out, struct sg_err *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return sg_err_set(err, SG_IO, "cannot stat: %s", strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return sg_err_set(err, SG_IO, "not a regular file");
+    if ((unsigned long long)st.st_size > max_bytes)
+        return sg_err_set(err, SG_LIMIT,
+                          "file is %lld bytes, over the %zu-byte limit (--max-file-bytes)",
+                          (long long)st.st_size, max_bytes);
+    /* Read straight into the buffer, asking for one byte more than the size: a short
+     * read then means end of file, so a file that did not change takes one read(). */
+    size_t want = (size_t)st.st_size + 1;
+    for (;;) {
+        if (sg_buf_reserve(out, want) != SG_OK)
+            return sg_err_set(err, SG_LIMIT, "file does not fit in memory buffer");
+        ssize_t r = read(fd, out->data + out->len, want);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return sg_err_set(err, SG_IO, "read error: %s", strerror(errno));
+        if ((size_t)r > max_bytes - out->len)
+            return sg_err_set(err, SG_LIMIT,
+                              "file is over the %zu-byte limit (--max-file-bytes)", max_bytes);
+        out->len += (size_t)r;
+        out->data[out->len] = '\0';
+        if ((size_t)r < want)
+            return SG_OK;
+        /* The file grew while we read it: go on, at most one byte past the limit. */
+        want = max_bytes - out->len < 65536 ? max_bytes - out->len + 1 : 65536;
+    }
+}
+
 enum sg_rc sg_fsx_read(const char *path, size_t max_bytes, struct sg_buf *out,
                        struct sg_err *err)
 {
+    return sg_fsx_read_at(AT_FDCWD, path, max_bytes, out, err);
+}
+
+enum sg_rc sg_fsx_read_at(int dir_fd, const char *name, size_t max_bytes, struct sg_buf *out,
+                          struct sg_err *err)
+{
     sg_buf_reset(out);
     /* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    int fd = openat(dir_fd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return sg_err_set(err, SG_IO, "cannot open: %s", strerror(errno));
-    enum sg_rc rc = SG_OK;
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        rc = sg_err_set(err, SG_IO, "cannot stat: %s", strerror(errno));
-        goto out;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        rc = sg_err_set(err, SG_IO, "not a regular file");
-        goto out;
-    }
-    if ((unsigned long long)st.st_size > max_bytes) {
-        rc = sg_err_set(err, SG_LIMIT, "file is %lld bytes, over the %zu-byte limit (--max-file-bytes)",
-                        (long long)st.st_size, max_bytes);
-        goto out;
-    }
-    char chunk[65536];
-    for (;;) {
-        ssize_t r = read(fd, chunk, sizeof chunk);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            rc = sg_err_set(err, SG_IO, "read error: %s", strerror(errno));
-            goto out;
-        }
-        if (r == 0)
-            break;
-        if ((size_t)r > max_bytes - out->len) {
-            rc = sg_err_set(err, SG_LIMIT, "file is over the %zu-byte limit (--max-file-bytes)",
-                            max_bytes);
-            goto out;
-        }
-        if (sg_buf_add(out, chunk, (size_t)r) != SG_OK) {
-            rc = sg_err_set(err, SG_LIMIT, "file does not fit in memory buffer");
-            goto out;
-        }
-    }
-    if (out->data == NULL)
-        sg_buf_add(out, "", 0);
-out:
+    enum sg_rc rc = read_fd(fd, max_bytes, out, err);
     close(fd);
     return rc;
+}
+
+int sg_fsx_open_dir(const char *dir)
+{
+    return open(dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
 static enum sg_rc write_all(int fd, const void *data, size_t len, const char *path,
@@ -253,9 +261,25 @@ fail:
     return rc;
 }
 
+/*
+ * open() for writing that cannot hang: a FIFO without a reader would block open() for
+ * ever, so it is opened with O_NONBLOCK (ENXIO when nobody reads) and switched back to
+ * blocking writes afterwards (a pipe with a reader, e.g. /dev/stdout, still works).
+ */
+static int open_for_write(const char *path, int flags)
+{
+    int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl != -1)
+            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    }
+    return fd;
+}
+
 enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct sg_err *err)
 {
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    int fd = open_for_write(path, O_WRONLY | O_APPEND | O_CREAT);
     if (fd < 0)
         return sg_err_set(err, SG_IO, "cannot append to '%s': %s", path, strerror(errno));
     enum sg_rc rc = write_all(fd, data, len, path, err);
@@ -266,7 +290,7 @@ enum sg_rc sg_fsx_append(const char *path, const void *data, size_t len, struct 
 
 enum sg_rc sg_fsx_write(const char *path, const void *data, size_t len, struct sg_err *err)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open_for_write(path, O_WRONLY | O_CREAT | O_TRUNC);
     if (fd < 0)
         return sg_err_set(err, SG_IO, "cannot write '%s': %s", path, strerror(errno));
     enum sg_rc rc = write_all(fd, data, len, path, err);

@@ -44,6 +44,14 @@ void sg_fsx_names_free(char **names, size_t n_names);
 enum sg_rc sg_fsx_read(const char *path, size_t max_bytes, struct sg_buf *out,
                        struct sg_err *err);
 
+/* sg_fsx_read for the entry name of the directory open on dir_fd (openat; AT_FDCWD for
+ * the current directory): no path to build, no lookup of the directory's components. */
+enum sg_rc sg_fsx_read_at(int dir_fd, const char *name, size_t max_bytes, struct sg_buf *out,
+                          struct sg_err *err);
+
+/* Opens dir for sg_fsx_read_at (O_DIRECTORY | O_CLOEXEC); -1 with errno on failure. */
+int sg_fsx_open_dir(const char *dir);
+
 /*
  * Replaces path with data atomically: a temporary file in the same directory is written,
  * fsync'd, closed and renamed over path; on any failure the temp file is removed and

@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,21 @@ static enum sg_rc read_kpis(json_object *summary, const char *prefix, struct sg_
     return SG_OK;
 }
 
+/*
+ * Strings are kept as C strings, so one with an embedded NUL ("\u0000") would be cut short
+ * and compare or print wrongly (two different signatures would look equal). Such a file
+ * is invalid, with the JSON path in the message, rather than silently misread.
+ */
+static enum sg_rc no_nul(json_object *v, const char *prefix, const char *key, struct sg_err *err)
+{
+    const char *t = json_object_get_string(v);
+    size_t len = (size_t)json_object_get_string_len(v);
+    if (memchr(t, '\0', len) == NULL)
+        return SG_OK;
+    return sg_err_set(err, SG_SCHEMA, "%s%s: the string contains a NUL character (\\u0000)",
+                      prefix, key);
+}
+
 static enum sg_rc read_runtime(json_object *summary, const char *prefix, struct sg_arena *arena,
                                struct sg_iter *out, struct sg_err *err)
 {
@@ -77,6 +93,8 @@ static enum sg_rc read_runtime(json_object *summary, const char *prefix, struct 
     if (!json_object_is_type(v, json_type_string))
         return sg_err_set(err, SG_SCHEMA, "%sruntime_utc: expected a string or null, found %s",
                           prefix, sg_jsonx_type_name(v));
+    if (no_nul(v, prefix, "runtime_utc", err) != SG_OK)
+        return SG_SCHEMA;
     int len = json_object_get_string_len(v);
     if (len > 0)
         out->runtime_utc = sg_arena_strndup(arena, json_object_get_string(v), (size_t)len);
@@ -91,6 +109,24 @@ static const char *sig_text(json_object *v, struct sg_arena *arena)
         return sg_arena_strndup(arena, json_object_get_string(v),
                                 (size_t)json_object_get_string_len(v));
     return sg_arena_strdup(arena, json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+}
+
+/* The tuning strings that are used (the signature, else state_hash; freeze_reason) hold
+ * no NUL. */
+static enum sg_rc check_tuning_strings(json_object *tuning, struct sg_err *err)
+{
+    json_object *v;
+    if (tuning == NULL)
+        return SG_OK;
+    const char *sig = json_object_object_get_ex(tuning, "signature", &v) && sg_jsonx_truthy(v)
+                          ? "signature"
+                          : "state_hash";
+    const char *const keys[] = {sig, "freeze_reason"};
+    for (size_t i = 0; i < 2; i++)
+        if (json_object_object_get_ex(tuning, keys[i], &v) &&
+            json_object_is_type(v, json_type_string) && no_nul(v, "tuning.", keys[i], err))
+            return SG_SCHEMA;
+    return SG_OK;
 }
 
 static void read_tuning(json_object *tuning, struct sg_arena *arena, struct sg_iter *out)
@@ -147,15 +183,18 @@ static enum sg_rc validate_shape(json_object *root, json_object **summary, json_
     return SG_OK;
 }
 
-enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int max_depth,
-                             struct sg_arena *arena, struct sg_iter *out,
-                             struct sg_diags *diags, size_t order, struct sg_err *err)
+/* sg_iter_parse_buf on a reusable tokener (tok NULL: a new one for this file). */
+static enum sg_rc parse_buf_with(struct json_tokener *tok, const char *buf, size_t len,
+                                 const char *file, int max_depth, struct sg_arena *arena,
+                                 struct sg_iter *out, struct sg_diags *diags, size_t order,
+                                 struct sg_err *err)
 {
     memset(out, 0, sizeof *out);
     out->file = sg_arena_strdup(arena, file);
     json_object *root = NULL, *summary = NULL, *tuning = NULL;
     struct pending warn = {.n = 0};
-    enum sg_rc rc = sg_jsonx_parse(buf, len, max_depth, &root, err);
+    enum sg_rc rc = tok ? sg_jsonx_parse_with(tok, buf, len, max_depth, &root, err)
+                        : sg_jsonx_parse(buf, len, max_depth, &root, err);
     if (rc != SG_OK)
         return rc;
     rc = validate_shape(root, &summary, &tuning, &out->is_flat, err);
@@ -165,6 +204,8 @@ enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int 
     rc = read_kpis(summary, prefix, out, &warn, err);
     if (rc == SG_OK)
         rc = read_runtime(summary, prefix, arena, out, err);
+    if (rc == SG_OK)
+        rc = check_tuning_strings(tuning, err);
     if (rc != SG_OK) {
         out->kpi_mask = 0;
         out->runtime_utc = NULL;
@@ -177,6 +218,13 @@ enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int 
 out:
     json_object_put(root);
     return rc;
+}
+
+enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int max_depth,
+                             struct sg_arena *arena, struct sg_iter *out,
+                             struct sg_diags *diags, size_t order, struct sg_err *err)
+{
+    return parse_buf_with(NULL, buf, len, file, max_depth, arena, out, diags, order, err);
 }
 
 /* ------------------------------------------------------------------ the directory */
@@ -298,35 +346,60 @@ static void warn_shared_numbers(const struct cand *cands, size_t n, struct sg_it
 
 /* ------------------------------------------------------------------ parallel parse */
 
-struct worker {
-    pthread_t thread;
+/* Files are handed out in blocks from one atomic counter, so a thread that gets less CPU
+ * (a busy CI machine) takes fewer blocks, and neighbouring items are written by one
+ * thread (no false sharing). Results do not depend on which thread parsed what. */
+#define BLOCK 64
+
+struct shared {
     const char *dir;
+    int dir_fd;                 /* the soak dir, for openat; -1: use dir + "/" + name */
     const struct cand *cands;
     struct sg_iter *items;
-    size_t n, first, step;
+    size_t n;
     const struct sg_iter_limits *limits;
+    atomic_size_t next;         /* first index of the next block to hand out */
+};
+
+struct worker {
+    pthread_t thread;
+    struct shared *sh;
+    bool started;
+    struct json_tokener *tok;   /* reused for every file of this thread */
+    struct sg_buf buf;          /* read buffer, reused */
     struct sg_arena arena;
     struct sg_diags diags;
     size_t n_invalid;
 };
 
-static void load_one(struct worker *w, size_t i, struct sg_buf *buf)
+static enum sg_rc read_one(struct worker *w, const char *name, struct sg_err *err)
+{
+    size_t max = (size_t)w->sh->limits->max_file_bytes;
+    if (w->sh->dir_fd >= 0)
+        return sg_fsx_read_at(w->sh->dir_fd, name, max, &w->buf, err);
+    char *path = sg_fsx_join(w->sh->dir, name);
+    enum sg_rc rc = sg_fsx_read(path, max, &w->buf, err);
+    free(path);
+    return rc;
+}
+
+static void load_one(struct worker *w, size_t i)
 {
     struct sg_err err = SG_ERR_INIT;
-    const char *name = w->cands[i].name;
-    char *path = sg_fsx_join(w->dir, name);
+    const char *name = w->sh->cands[i].name;
     size_t order = (i + 1) * 2 + 1;
-    enum sg_rc rc = sg_fsx_read(path, (size_t)w->limits->max_file_bytes, buf, &err);
-    free(path);
-    struct sg_iter *it = &w->items[i];
+    struct sg_iter *it = &w->sh->items[i];
+    enum sg_rc rc = w->tok ? read_one(w, name, &err)
+                           : sg_err_set(&err, SG_NOMEM, "out of memory creating JSON parser");
     if (rc == SG_OK)
-        rc = sg_iter_parse_buf(sg_buf_str(buf), buf->len, name, (int)w->limits->max_depth, &w->arena,
-                               it, &w->diags, order, &err);
+        rc = parse_buf_with(w->tok, sg_buf_str(&w->buf), w->buf.len, name,
+                            (int)w->sh->limits->max_depth, &w->arena, it, &w->diags, order,
+                            &err);
     else {
         memset(it, 0, sizeof *it);
         it->file = sg_arena_strdup(&w->arena, name);
     }
-    it->number = w->cands[i].number;
+    it->number = w->sh->cands[i].number;
     if (rc != SG_OK) {
         it->is_valid = false;
         it->problem = sg_arena_strdup(&w->arena, err.msg);
@@ -339,11 +412,15 @@ static void load_one(struct worker *w, size_t i, struct sg_buf *buf)
 static void *worker_main(void *arg)
 {
     struct worker *w = arg;
-    struct sg_buf buf;
-    sg_buf_init(&buf, (size_t)w->limits->max_file_bytes + 1);
-    for (size_t i = w->first; i < w->n; i += w->step)
-        load_one(w, i, &buf);
-    sg_buf_release(&buf);
+    struct shared *sh = w->sh;
+    for (;;) {
+        size_t first = atomic_fetch_add(&sh->next, BLOCK);
+        if (first >= sh->n)
+            break;
+        size_t end = sh->n - first < BLOCK ? sh->n : first + BLOCK;
+        for (size_t i = first; i < end; i++)
+            load_one(w, i);
+    }
     return NULL;
 }
 
@@ -359,31 +436,41 @@ static unsigned thread_count(const struct sg_iter_limits *limits, size_t n_files
     return t;
 }
 
+static void worker_init(struct worker *w, struct shared *sh)
+{
+    *w = (struct worker){.sh = sh};
+    w->tok = sg_jsonx_tokener_new((int)sh->limits->max_depth);
+    sg_buf_init(&w->buf, (size_t)sh->limits->max_file_bytes + 1);
+    sg_arena_init(&w->arena);
+    sg_diags_init(&w->diags);
+}
+
 static void parse_all(const char *dir, const struct cand *cands, size_t n,
                       const struct sg_iter_limits *limits, struct sg_iterset *set)
 {
+    struct shared sh = {.dir = dir, .dir_fd = sg_fsx_open_dir(dir), .cands = cands,
+                        .items = set->items, .n = n, .limits = limits};
+    atomic_init(&sh.next, 0);
     unsigned nt = thread_count(limits, n);
     struct worker *ws = sg_xcalloc(nt, sizeof *ws);
-    for (unsigned t = 0; t < nt; t++) {
-        ws[t] = (struct worker){.dir = dir, .cands = cands, .items = set->items, .n = n,
-                                .first = t, .step = nt, .limits = limits};
-        sg_arena_init(&ws[t].arena);
-        sg_diags_init(&ws[t].diags);
-    }
-    /* Thread 0's share runs on this thread; a thread that fails to start is run inline. */
+    for (unsigned t = 0; t < nt; t++)
+        worker_init(&ws[t], &sh);
+    /* This thread is worker 0; a thread that fails to start just takes no blocks. */
     for (unsigned t = 1; t < nt; t++)
-        if (pthread_create(&ws[t].thread, NULL, worker_main, &ws[t]) != 0) {
-            worker_main(&ws[t]);
-            ws[t].step = 0;
-        }
+        ws[t].started = pthread_create(&ws[t].thread, NULL, worker_main, &ws[t]) == 0;
     worker_main(&ws[0]);
     for (unsigned t = 0; t < nt; t++) {
-        if (t > 0 && ws[t].step != 0)
+        if (ws[t].started)
             pthread_join(ws[t].thread, NULL);
+        if (ws[t].tok)
+            json_tokener_free(ws[t].tok);
+        sg_buf_release(&ws[t].buf);
         sg_arena_absorb(&set->arena, &ws[t].arena);
         sg_diags_merge(&set->diags, &ws[t].diags);
         set->n_invalid += ws[t].n_invalid;
     }
+    if (sh.dir_fd >= 0)
+        close(sh.dir_fd);
     free(ws);
 }
 

@@ -66,6 +66,63 @@ static size_t number_len(const char *p, const char *end)
 }
 
 /*
+ * Length of the UTF-8 sequence at p (2-4), or 0 when it is not well-formed in the sense
+ * of RFC 3629: no overlong forms, no UTF-16 surrogates (U+D800..U+DFFF), nothing above
+ * U+10FFFF. json-c's JSON_TOKENER_VALIDATE_UTF8 accepts overlong forms such as C0 AF.
+ */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned char c = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        lo = c == 0xE0 ? 0xA0 : 0x80;
+        hi = c == 0xED ? 0x9F : 0xBF;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        lo = c == 0xF0 ? 0x90 : 0x80;
+        hi = c == 0xF4 ? 0x8F : 0xBF;
+    } else
+        return 0;
+    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Skips the string literal whose opening quote is at p; returns the offending offset in
+ * *bad (or leaves it) and the position after the closing quote. */
+static const char *skip_string(const char *p, const char *end, const char **bad,
+                               const char **what)
+{
+    for (p++; p < end && *p != '"'; p++) {
+        unsigned char u = (unsigned char)*p;
+        if (u < 0x20) {
+            *what = "control character in string";
+            *bad = p;
+            return end;
+        }
+        if (u >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)p, (const unsigned char *)end);
+            if (n == 0) {
+                *what = "invalid UTF-8";
+                *bad = p;
+                return end;
+            }
+            p += n - 1;
+        } else if (u == '\\') {
+            p++;
+        }
+    }
+    return p + 1;
+}
+
+/*
  * One pass over the text for what json-c's strict mode accepts but JSON (and the
  * original's Python reader) does not. Strings are skipped with their escapes; numbers
  * must match the RFC grammar in full. Returns the offending offset or len when clean.
@@ -76,15 +133,10 @@ static size_t prescan(const char *buf, size_t len, const char **what)
     for (const char *p = buf; p < end;) {
         char c = *p;
         if (c == '"') {
-            for (p++; p < end && *p != '"'; p++) {
-                if ((unsigned char)*p < 0x20) {
-                    *what = "control character in string";
-                    return (size_t)(p - buf);
-                }
-                if (*p == '\\')
-                    p++;
-            }
-            p++;
+            const char *bad = NULL;
+            p = skip_string(p, end, &bad, what);
+            if (bad != NULL)
+                return (size_t)(bad - buf);
         } else if (c == '\'') {
             *what = "single-quoted string";
             return (size_t)(p - buf);
@@ -113,27 +165,64 @@ static size_t prescan(const char *buf, size_t len, const char **what)
     return len;
 }
 
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* True when the text is the literal null with optional JSON whitespace around it. */
+static bool is_lone_null(const char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len && is_ws(buf[i]))
+        i++;
+    if (len - i < 4 || memcmp(buf + i, "null", 4) != 0)
+        return false;
+    for (i += 4; i < len && is_ws(buf[i]); i++)
+        ;
+    return i == len;
+}
+
+struct json_tokener *sg_jsonx_tokener_new(int max_depth)
+{
+    struct json_tokener *tok = json_tokener_new_ex(max_depth);
+    if (tok != NULL)
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    return tok;
+}
+
 enum sg_rc sg_jsonx_parse(const char *buf, size_t len, int max_depth, json_object **out,
                           struct sg_err *err)
+{
+    *out = NULL;
+    struct json_tokener *tok = sg_jsonx_tokener_new(max_depth);
+    if (tok == NULL)
+        return sg_err_set(err, SG_NOMEM, "out of memory creating JSON parser");
+    enum sg_rc rc = sg_jsonx_parse_with(tok, buf, len, max_depth, out, err);
+    json_tokener_free(tok);
+    return rc;
+}
+
+enum sg_rc sg_jsonx_parse_with(struct json_tokener *tok, const char *buf, size_t len,
+                               int max_depth, json_object **out, struct sg_err *err)
 {
     *out = NULL;
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         return sg_err_set(err, SG_PARSE, "invalid JSON: starts with a byte-order mark");
     if (len > 0x7ffffffe)
         return sg_err_set(err, SG_LIMIT, "JSON text too large");
-    struct json_tokener *tok = json_tokener_new_ex(max_depth);
-    if (tok == NULL)
-        return sg_err_set(err, SG_NOMEM, "out of memory creating JSON parser");
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_reset(tok);
     /* len + 1 hands json-c the NUL, so a complete value at the very end is finished. */
     json_object *o = json_tokener_parse_ex(tok, buf, (int)len + 1);
     enum json_tokener_error je = json_tokener_get_error(tok);
     size_t end = json_tokener_get_parse_end(tok);
-    json_tokener_free(tok);
     enum sg_rc rc = SG_OK;
     if (je == json_tokener_error_depth) {
         rc = sg_err_set(err, SG_LIMIT, "JSON nested deeper than %d levels (--max-depth)",
                         max_depth);
+    } else if (je == json_tokener_success && o == NULL && is_lone_null(buf, len)) {
+        /* A lone JSON null: json-c returns no object for it. Callers see *out == NULL
+         * with SG_OK and treat it as the value null (all json-c getters accept NULL). */
     } else if (o == NULL || je != json_tokener_success) {
         const char *what = len == 0 ? "empty file" : json_tokener_error_desc(je);
         if (je == json_tokener_success || je == json_tokener_continue)

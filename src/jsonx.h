@@ -26,6 +26,15 @@
 enum sg_rc sg_jsonx_parse(const char *buf, size_t len, int max_depth, json_object **out,
                           struct sg_err *err);
 
+/*
+ * For callers that parse many documents (the iteration loader's threads): a tokener with
+ * the flags sg_jsonx_parse uses (free it with json_tokener_free), and sg_jsonx_parse on
+ * that tokener, reset before each use. max_depth must be the tokener's depth.
+ */
+struct json_tokener *sg_jsonx_tokener_new(int max_depth);
+enum sg_rc sg_jsonx_parse_with(struct json_tokener *tok, const char *buf, size_t len,
+                               int max_depth, json_object **out, struct sg_err *err);
+
 /* "a string", "a number", "an object", ... for messages. */
 const char *sg_jsonx_type_name(const json_object *o);
 

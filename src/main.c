@@ -52,23 +52,34 @@ static int dispatch(struct sg_cli *cli)
     return SG_EXIT_ERROR;
 }
 
+/* libcurl's global init loads the TLS stack (several ms per run); only commands that may
+ * send a notification need it: the action, and snapshot/gate with --notify. */
+static bool needs_curl(const struct sg_cli *cli)
+{
+    if (cli->cmd == SG_CLI_SNAPSHOT || cli->cmd == SG_CLI_GATE)
+        return cli->cfg.notify.n > 0;
+    return cli->cmd == SG_CLI_ACTION;
+}
+
 int main(int argc, char **argv)
 {
     struct sg_cli cli;
     struct sg_err err = SG_ERR_INIT;
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        fprintf(stderr, "[ERROR] cannot initialise libcurl\n");
-        return SG_EXIT_ERROR;
-    }
     int code;
+    bool curl = false;
     if (sg_cli_parse(argc, argv, &cli, &err) != SG_OK) {
         fprintf(stderr, "[ERROR] %s\nRun 'soak-gate help%s%s' for usage.\n", err.msg,
                 argc > 1 ? " " : "", argc > 1 ? argv[1] : "");
         code = SG_EXIT_ERROR;
+    } else if (needs_curl(&cli) && curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "[ERROR] cannot initialise libcurl\n");
+        code = SG_EXIT_ERROR;
     } else {
+        curl = needs_curl(&cli);
         code = dispatch(&cli);
     }
     sg_cli_release(&cli);
-    curl_global_cleanup();
+    if (curl)
+        curl_global_cleanup();
     return finish(code);
 }

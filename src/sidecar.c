@@ -112,7 +112,9 @@ static enum sg_rc read_summary(json_object *root, struct sg_summary_file *out, s
         return rc;
     if (json_object_object_get_ex(root, "verdict", &v)) {
         const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
-        if (strcmp(s, "PASS") && strcmp(s, "WARN") && strcmp(s, "FAIL"))
+        /* The length check keeps "PASS\u0000x" from passing as "PASS". */
+        if ((strcmp(s, "PASS") && strcmp(s, "WARN") && strcmp(s, "FAIL")) ||
+            (s[0] != '\0' && json_object_get_string_len(v) != 4))
             return sg_err_set(err, SG_SCHEMA, "verdict: expected \"PASS\", \"WARN\" or \"FAIL\", found %s",
                               json_object_is_type(v, json_type_string) ? "another string"
                                                                        : sg_jsonx_type_name(v));
@@ -137,23 +139,21 @@ static enum sg_rc read_summary(json_object *root, struct sg_summary_file *out, s
     return rc;
 }
 
-enum sg_rc sg_sidecar_load_summary(const char *dir, const struct sg_iter_limits *limits,
-                                   struct sg_summary_file *out, struct sg_diags *diags,
-                                   struct sg_err *err)
+enum sg_rc sg_sidecar_parse_summary(const char *buf, size_t len, int max_depth,
+                                    struct sg_summary_file *out, struct sg_diags *diags,
+                                    struct sg_err *err)
 {
     memset(out, 0, sizeof *out);
     json_object *root = NULL;
-    bool exists;
-    struct sg_err rerr = SG_ERR_INIT;
-    if (read_json(dir, SUMMARY_NAME, limits, &root, &exists, &rerr) != SG_OK) {
+    struct sg_err perr = SG_ERR_INIT;
+    if (sg_jsonx_parse(buf, len, max_depth, &root, &perr) != SG_OK) {
         sg_diags_add(diags, SG_DIAG_WARN, SG_DIAG_GENERAL, 0, SUMMARY_NAME,
-                     "ignored (%s); using the iteration files", rerr.msg);
+                     "ignored (%s); using the iteration files", perr.msg);
         return SG_OK;
     }
-    if (root == NULL || !sg_jsonx_truthy(root)) {
-        if (exists)
-            sg_diags_add(diags, SG_DIAG_WARN, SG_DIAG_GENERAL, 0, SUMMARY_NAME,
-                         "ignored (empty); using the iteration files");
+    if (!sg_jsonx_truthy(root)) {
+        sg_diags_add(diags, SG_DIAG_WARN, SG_DIAG_GENERAL, 0, SUMMARY_NAME,
+                     "ignored (empty); using the iteration files");
         json_object_put(root);
         return SG_OK;
     }
@@ -166,6 +166,31 @@ enum sg_rc sg_sidecar_load_summary(const char *dir, const struct sg_iter_limits 
     }
     out->present = true;
     return SG_OK;
+}
+
+enum sg_rc sg_sidecar_load_summary(const char *dir, const struct sg_iter_limits *limits,
+                                   struct sg_summary_file *out, struct sg_diags *diags,
+                                   struct sg_err *err)
+{
+    memset(out, 0, sizeof *out);
+    char *path = sg_fsx_join(dir, SUMMARY_NAME);
+    if (sg_fsx_kind(path) == SG_FSX_MISSING) {
+        free(path);
+        return SG_OK;
+    }
+    struct sg_buf b;
+    sg_buf_init(&b, (size_t)limits->max_file_bytes + 1);
+    struct sg_err rerr = SG_ERR_INIT;
+    enum sg_rc rc = SG_OK;
+    if (sg_fsx_read(path, (size_t)limits->max_file_bytes, &b, &rerr) != SG_OK)
+        sg_diags_add(diags, SG_DIAG_WARN, SG_DIAG_GENERAL, 0, SUMMARY_NAME,
+                     "ignored (%s); using the iteration files", rerr.msg);
+    else
+        rc = sg_sidecar_parse_summary(sg_buf_str(&b), b.len, (int)limits->max_depth, out, diags,
+                                      err);
+    sg_buf_release(&b);
+    free(path);
+    return rc;
 }
 
 const char *sg_sidecar_kpi_gate(const char *dir, const struct sg_iter_limits *limits,
@@ -190,8 +215,10 @@ const char *sg_sidecar_kpi_gate(const char *dir, const struct sg_iter_limits *li
     }
     if (!json_object_object_get_ex(root, "verdict", &v) || !sg_jsonx_truthy(v))
         goto out;
-    out = json_object_is_type(v, json_type_string) ? sg_arena_strdup(arena, json_object_get_string(v))
-                                                   : "\x01(not a string)";
+    /* A string with an embedded NUL equals no verdict name, whatever its prefix. */
+    bool plain = json_object_is_type(v, json_type_string) &&
+                 strlen(json_object_get_string(v)) == (size_t)json_object_get_string_len(v);
+    out = plain ? sg_arena_strdup(arena, json_object_get_string(v)) : "\x01(not a string)";
 out:
     json_object_put(root);
     return out;

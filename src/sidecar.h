@@ -23,6 +23,15 @@ enum sg_rc sg_sidecar_load_summary(const char *dir, const struct sg_iter_limits 
                                    struct sg_err *err);
 
 /*
+ * The buffer entry point behind sg_sidecar_load_summary (buf[len] must be NUL): the bytes
+ * of a POST_SOAK_SUMMARY.json that exists, with the same outcomes (invalid JSON or a falsy
+ * value: a warning and present = false; a bad field: SG_SCHEMA).
+ */
+enum sg_rc sg_sidecar_parse_summary(const char *buf, size_t len, int max_depth,
+                                    struct sg_summary_file *out, struct sg_diags *diags,
+                                    struct sg_err *err);
+
+/*
  * The verdict of dir/KPI_GATE.json as D-9 uses it: NULL when the file is missing,
  * unreadable, invalid, falsy, not an object (with a warning) or has no non-empty verdict;
  * else the verdict text (copied into arena; a truthy non-string verdict gives a text that

@@ -179,7 +179,7 @@ Test(out_md, summary_of_100k_failing_iterations_stays_under_1_mib)
     sg_buf_release(&b);
 }
 
-Test(out_md, audit_of_100k_iterations_renders_quickly_and_summarises_the_matrix, .timeout = 20)
+Test(out_md, audit_of_100k_iterations_renders_quickly_and_summarises_the_matrix, .timeout = 120)
 {
     static struct synth s; /* static: stays reachable, so LeakSanitizer ignores it */
     synth_make(&s, 100000, 0);
