@@ -183,11 +183,17 @@ static enum sg_rc validate_shape(json_object *root, json_object **summary, json_
     return SG_OK;
 }
 
-/* sg_iter_parse_buf on a reusable tokener (tok NULL: a new one for this file). */
+/*
+ * sg_iter_parse_buf on a reusable tokener (tok NULL: a new one for this file). With keep,
+ * the tree is not freed at once: the previous file's tree (*keep) is freed instead and this
+ * one takes its place. Keeping one tree alive matters on musl, whose allocator returns a
+ * size class's memory to the kernel as soon as it is wholly free: parsing and freeing one
+ * small tree per file then cost an mmap and a munmap per file (5x slower at 100k files).
+ */
 static enum sg_rc parse_buf_with(struct json_tokener *tok, const char *buf, size_t len,
                                  const char *file, int max_depth, struct sg_arena *arena,
                                  struct sg_iter *out, struct sg_diags *diags, size_t order,
-                                 struct sg_err *err)
+                                 json_object **keep, struct sg_err *err)
 {
     memset(out, 0, sizeof *out);
     out->file = sg_arena_strdup(arena, file);
@@ -216,7 +222,12 @@ static enum sg_rc parse_buf_with(struct json_tokener *tok, const char *buf, size
     for (size_t i = 0; i < warn.n; i++)
         sg_diags_add(diags, SG_DIAG_WARN, SG_DIAG_VALUE, order, file, "%s", warn.text[i]);
 out:
-    json_object_put(root);
+    if (keep) {
+        json_object_put(*keep);
+        *keep = root;
+    } else {
+        json_object_put(root);
+    }
     return rc;
 }
 
@@ -224,7 +235,7 @@ enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int 
                              struct sg_arena *arena, struct sg_iter *out,
                              struct sg_diags *diags, size_t order, struct sg_err *err)
 {
-    return parse_buf_with(NULL, buf, len, file, max_depth, arena, out, diags, order, err);
+    return parse_buf_with(NULL, buf, len, file, max_depth, arena, out, diags, order, NULL, err);
 }
 
 /* ------------------------------------------------------------------ the directory */
@@ -366,6 +377,7 @@ struct worker {
     struct shared *sh;
     bool started;
     struct json_tokener *tok;   /* reused for every file of this thread */
+    json_object *keep;          /* the last file's tree, freed after the next (see above) */
     struct sg_buf buf;          /* read buffer, reused */
     struct sg_arena arena;
     struct sg_diags diags;
@@ -394,7 +406,7 @@ static void load_one(struct worker *w, size_t i)
     if (rc == SG_OK)
         rc = parse_buf_with(w->tok, sg_buf_str(&w->buf), w->buf.len, name,
                             (int)w->sh->limits->max_depth, &w->arena, it, &w->diags, order,
-                            &err);
+                            &w->keep, &err);
     else {
         memset(it, 0, sizeof *it);
         it->file = sg_arena_strdup(&w->arena, name);
@@ -421,6 +433,8 @@ static void *worker_main(void *arg)
         for (size_t i = first; i < end; i++)
             load_one(w, i);
     }
+    json_object_put(w->keep);
+    w->keep = NULL;
     return NULL;
 }
 
