@@ -14,8 +14,9 @@ for ex in pass warn fail; do
     cp -r "examples/$ex" "$work/$ex"
     printf '\n##### soak-gate gate --path examples/%s\n' "$ex"
     rc=0
-    build/demo/src/soak-gate gate --path "$work/$ex" || rc=$?
+    build/demo/src/soak-gate gate --path "$work/$ex" --prometheus \
+        --summary "$work/$ex/JOB_SUMMARY.md" || rc=$?
     printf '##### exit code %s; files written:' "$rc"
-    for f in "$work/$ex"/POST_SOAK_*; do printf ' %s' "${f##*/}"; done
+    for f in "$work/$ex"/POST_SOAK_* "$work/$ex"/JOB_SUMMARY.md; do printf ' %s' "${f##*/}"; done
     echo
 done
