@@ -14,6 +14,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "xalloc.h"
 
@@ -86,8 +87,9 @@ static enum sg_fsx_kind kind_of_dirent(const char *dir, const struct dirent *de)
     return sg_fsx_kind_at(dir, de->d_name);
 }
 
-enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***names,
-                       unsigned char **kinds, size_t *n_names, struct sg_err *err)
+enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), struct sg_arena *strings,
+                       const char ***names, unsigned char **kinds, size_t *n_names,
+                       struct sg_err *err)
 {
     *names = NULL;
     if (kinds)
@@ -97,7 +99,7 @@ enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***
     if (d == NULL)
         return sg_err_set(err, SG_IO, "cannot list '%s': %s", dir, strerror(errno));
     size_t n = 0, cap = 0;
-    char **v = NULL;
+    const char **v = NULL;
     unsigned char *k = NULL;
     struct dirent *de;
     errno = 0;
@@ -114,13 +116,13 @@ enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***
         }
         if (kinds)
             k[n] = (unsigned char)kind_of_dirent(dir, de);
-        v[n++] = sg_xstrdup(de->d_name);
+        v[n++] = sg_arena_strdup(strings, de->d_name);
         errno = 0;
     }
     int saved = errno;
     closedir(d);
     if (saved != 0) {
-        sg_fsx_names_free(v, n);
+        free((void *)v);
         free(k);
         return sg_err_set(err, SG_IO, "cannot list '%s': %s", dir, strerror(saved));
     }
@@ -131,12 +133,6 @@ enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***
     return SG_OK;
 }
 
-void sg_fsx_names_free(char **names, size_t n_names)
-{
-    for (size_t i = 0; i < n_names; i++)
-        free(names[i]);
-    free(names);
-}
 
 /* Reads the regular file open on fd into out (see sg_fsx_read); does not close fd. */
 static enum sg_rc read_fd(int fd, size_t max_bytes, struct sg_buf *out, struct sg_err *err)

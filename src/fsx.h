@@ -11,6 +11,7 @@
 
 #include "err.h"
 
+struct sg_arena;
 struct sg_buf;
 
 enum sg_fsx_kind {
@@ -26,15 +27,15 @@ enum sg_fsx_kind sg_fsx_kind(const char *path);
 enum sg_fsx_kind sg_fsx_kind_at(const char *dir, const char *name);
 
 /*
- * Lists the names in dir (no "." or ".."), unsorted. Fills *names (a new array of new
- * strings; free with sg_fsx_names_free) and *n_names. When want_kind is given, only names
+ * Lists the names in dir (no "." or ".."), unsorted. Fills *names (a new array, free it;
+ * the strings are copied into the arena `strings`, which must outlive them) and *n_names. When want_kind is given, only names
  * for which want_kind(name) is true are kept, and *kinds (if kinds is not NULL) receives a
  * new array (free it) with what each kept entry is, following symlinks (from the
  * directory entry type where it is reliable, else from stat). SG_IO when dir cannot be read.
  */
-enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), char ***names,
-                       unsigned char **kinds, size_t *n_names, struct sg_err *err);
-void sg_fsx_names_free(char **names, size_t n_names);
+enum sg_rc sg_fsx_list(const char *dir, bool (*want)(const char *name), struct sg_arena *strings,
+                       const char ***names, unsigned char **kinds, size_t *n_names,
+                       struct sg_err *err);
 
 /*
  * Reads the regular file path into out (reset first). Opens without blocking and checks

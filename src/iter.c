@@ -271,7 +271,7 @@ int sg_iter_number_cmp(const char *a, const char *b)
 }
 
 struct cand {
-    char *name;         /* owned */
+    const char *name;   /* in the load's temporary arena */
     const char *number; /* in the set's arena */
 };
 
@@ -283,7 +283,7 @@ static int cand_cmp(const void *pa, const void *pb)
 }
 
 struct entry {
-    char *name;
+    const char *name;
     unsigned char kind;
 };
 
@@ -309,7 +309,7 @@ static const char *kind_text(enum sg_fsx_kind k)
 }
 
 /* Keeps regular files with iteration names; everything else becomes a diagnostic. */
-static size_t pick_candidates(char **names, const unsigned char *kinds, size_t n,
+static size_t pick_candidates(const char **names, const unsigned char *kinds, size_t n,
                               struct sg_iterset *set, struct cand *cands)
 {
     size_t n_cands = 0;
@@ -329,7 +329,6 @@ static size_t pick_candidates(char **names, const unsigned char *kinds, size_t n
             }
             cands[n_cands].number = sg_arena_strndup(&set->arena, digits, nd);
             cands[n_cands].name = names[i];
-            names[i] = NULL;
             n_cands++;
         }
     }
@@ -509,12 +508,17 @@ enum sg_rc sg_iterset_load(const char *dir, const struct sg_iter_limits *limits,
                            struct sg_iterset *set, struct sg_err *err)
 {
     sg_iterset_init(set);
-    char **names = NULL;
+    const char **names = NULL;
     unsigned char *kinds = NULL;
     size_t n = 0;
-    enum sg_rc rc = sg_fsx_list(dir, looks_like_iter, &names, &kinds, &n, err);
-    if (rc != SG_OK)
+    /* The listing's names live only while loading: one arena instead of a malloc each. */
+    struct sg_arena listing;
+    sg_arena_init(&listing);
+    enum sg_rc rc = sg_fsx_list(dir, looks_like_iter, &listing, &names, &kinds, &n, err);
+    if (rc != SG_OK) {
+        sg_arena_release(&listing);
         return rc;
+    }
     /* Name order first, so diagnostics about ignored entries come out in that order. */
     struct entry *entries = sg_xcalloc(n, sizeof *entries);
     for (size_t i = 0; i < n; i++)
@@ -532,11 +536,10 @@ enum sg_rc sg_iterset_load(const char *dir, const struct sg_iter_limits *limits,
     set->items = sg_xcalloc(n_cands, sizeof *set->items);
     set->n_items = n_cands;
     parse_all(dir, cands, n_cands, limits, set);
-    for (size_t i = 0; i < n_cands; i++)
-        free(cands[i].name);
     free(cands);
-    sg_fsx_names_free(names, n);
+    free((void *)names);
     free(kinds);
+    sg_arena_release(&listing);
     return SG_OK;
 }
 
