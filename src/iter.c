@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "fsx.h"
+#include "iterscan.h"
 #include "jsonx.h"
 #include "xalloc.h"
 
@@ -184,7 +185,8 @@ static enum sg_rc validate_shape(json_object *root, json_object **summary, json_
 }
 
 /*
- * sg_iter_parse_buf on a reusable tokener (tok NULL: a new one for this file). With keep,
+ * sg_iter_parse_buf on a reusable tokener (tok NULL: a new one for this file), trying the
+ * allocation-free scanner first when want_fast (iterscan.h). With keep,
  * the tree is not freed at once: the previous file's tree (*keep) is freed instead and this
  * one takes its place. Keeping one tree alive matters on musl, whose allocator returns a
  * size class's memory to the kernel as soon as it is wholly free: parsing and freeing one
@@ -193,10 +195,14 @@ static enum sg_rc validate_shape(json_object *root, json_object **summary, json_
 static enum sg_rc parse_buf_with(struct json_tokener *tok, const char *buf, size_t len,
                                  const char *file, int max_depth, struct sg_arena *arena,
                                  struct sg_iter *out, struct sg_diags *diags, size_t order,
-                                 json_object **keep, struct sg_err *err)
+                                 json_object **keep, bool want_fast, struct sg_err *err)
 {
     memset(out, 0, sizeof *out);
     out->file = sg_arena_strdup(arena, file);
+    /* The fast path answers only for clean files (no warning, no error), so it never
+     * touches diags or err; when it declines, the json-c path below decides everything. */
+    if (want_fast && sg_iterscan_parse(buf, len, max_depth, arena, out))
+        return SG_OK;
     json_object *root = NULL, *summary = NULL, *tuning = NULL;
     struct pending warn = {.n = 0};
     enum sg_rc rc = tok ? sg_jsonx_parse_with(tok, buf, len, max_depth, &root, err)
@@ -235,7 +241,16 @@ enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int 
                              struct sg_arena *arena, struct sg_iter *out,
                              struct sg_diags *diags, size_t order, struct sg_err *err)
 {
-    return parse_buf_with(NULL, buf, len, file, max_depth, arena, out, diags, order, NULL, err);
+    return parse_buf_with(NULL, buf, len, file, max_depth, arena, out, diags, order, NULL, true,
+                          err);
+}
+
+enum sg_rc sg_iter_parse_buf_json(const char *buf, size_t len, const char *file, int max_depth,
+                                  struct sg_arena *arena, struct sg_iter *out,
+                                  struct sg_diags *diags, size_t order, struct sg_err *err)
+{
+    return parse_buf_with(NULL, buf, len, file, max_depth, arena, out, diags, order, NULL, false,
+                          err);
 }
 
 /* ------------------------------------------------------------------ the directory */
@@ -405,7 +420,7 @@ static void load_one(struct worker *w, size_t i)
     if (rc == SG_OK)
         rc = parse_buf_with(w->tok, sg_buf_str(&w->buf), w->buf.len, name,
                             (int)w->sh->limits->max_depth, &w->arena, it, &w->diags, order,
-                            &w->keep, &err);
+                            &w->keep, true, &err);
     else {
         memset(it, 0, sizeof *it);
         it->file = sg_arena_strdup(&w->arena, name);

@@ -100,11 +100,20 @@ enum sg_rc sg_iterset_load(const char *dir, const struct sg_iter_limits *limits,
  * "NaN is not a valid value") to diags with the given order. On an invalid file returns
  * SG_PARSE, SG_SCHEMA or SG_LIMIT with the JSON path in err ("summary.net_bps: expected a
  * number, found a string") and leaves out->is_valid false. file names the file in
- * diagnostics and is copied into the arena.
+ * diagnostics and is copied into the arena. The allocation-free scanner (iterscan.h) takes
+ * clean files; anything else goes through json-c, which owns every message and warning.
  */
 enum sg_rc sg_iter_parse_buf(const char *buf, size_t len, const char *file, int max_depth,
                              struct sg_arena *arena, struct sg_iter *out,
                              struct sg_diags *diags, size_t order, struct sg_err *err);
+
+/*
+ * sg_iter_parse_buf without the fast path (iterscan.h): json-c only. For the differential
+ * test and fuzzer that prove the two paths give the same record.
+ */
+enum sg_rc sg_iter_parse_buf_json(const char *buf, size_t len, const char *file, int max_depth,
+                                  struct sg_arena *arena, struct sg_iter *out,
+                                  struct sg_diags *diags, size_t order, struct sg_err *err);
 
 /* Index of the first item of the last-`window` window (0 when there are fewer items). */
 size_t sg_iterset_window_start(const struct sg_iterset *set, size_t window);
