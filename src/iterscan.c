@@ -8,6 +8,7 @@
  * has to be right when it answers.
  */
 #include "iterscan.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -107,33 +108,6 @@ static void skip_ws(struct scan *sc)
         sc->p++;
 }
 
-/* Length of the well-formed UTF-8 sequence at p (2-4) or 0: jsonx.c's rules (no overlong
- * forms, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0], lo = 0x80, hi = 0xBF;
-    size_t n;
-    if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 /* A string whose opening quote is at sc->p. Declines \u escapes (a NUL or a key spelled
  * with escapes would need decoding), unknown escapes and raw control characters. */
 static bool scan_string(struct scan *sc, struct val *v)
@@ -155,7 +129,7 @@ static bool scan_string(struct scan *sc, struct val *v)
             v->has_escape = true;
             p += 2;
         } else if (c >= 0x80) {
-            size_t n = utf8_len(p, end);
+            size_t n = sg_utf8_seq_len(p, end);
             if (n == 0)
                 return false;
             p += n;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* json-c border for readers: strict parse with limits and positions, type helpers. */
 #include "jsonx.h"
+#include "utf8.h"
 
 #include <math.h>
 #include <string.h>
@@ -65,36 +66,6 @@ static size_t number_len(const char *p, const char *end)
     return (size_t)(s - p);
 }
 
-/*
- * Length of the UTF-8 sequence at p (2-4), or 0 when it is not well-formed in the sense
- * of RFC 3629: no overlong forms, no UTF-16 surrogates (U+D800..U+DFFF), nothing above
- * U+10FFFF. json-c's JSON_TOKENER_VALIDATE_UTF8 accepts overlong forms such as C0 AF.
- */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned char c = p[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        lo = c == 0xE0 ? 0xA0 : 0x80;
-        hi = c == 0xED ? 0x9F : 0xBF;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        lo = c == 0xF0 ? 0x90 : 0x80;
-        hi = c == 0xF4 ? 0x8F : 0xBF;
-    } else
-        return 0;
-    if ((size_t)(end - p) < n || p[1] < lo || p[1] > hi)
-        return 0;
-    for (size_t i = 2; i < n; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return n;
-}
-
 /* Skips the string literal whose opening quote is at p; returns the offending offset in
  * *bad (or leaves it) and the position after the closing quote. */
 static const char *skip_string(const char *p, const char *end, const char **bad,
@@ -108,7 +79,7 @@ static const char *skip_string(const char *p, const char *end, const char **bad,
             return end;
         }
         if (u >= 0x80) {
-            size_t n = utf8_len((const unsigned char *)p, (const unsigned char *)end);
+            size_t n = sg_utf8_seq_len((const unsigned char *)p, (const unsigned char *)end);
             if (n == 0) {
                 *what = "invalid UTF-8";
                 *bad = p;

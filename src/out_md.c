@@ -98,47 +98,18 @@ void sg_md_escape(struct sg_buf *out, const char *str, size_t max_bytes)
 
 /* ------------------------------------------------------------------ sparklines */
 
-static const char *const bars[8] = {"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83",
-                                    "\xe2\x96\x84", "\xe2\x96\x85", "\xe2\x96\x86",
-                                    "\xe2\x96\x87", "\xe2\x96\x88"};
 
 void sg_md_sparkline(struct sg_buf *out, const struct sg_iter *const *view, size_t n,
                      enum sg_kpi k, size_t width)
 {
+    /* The present values in order, drawn by the one sparkline renderer (no mark). */
+    double *y = sg_xcalloc(n ? n : 1, sizeof *y);
     size_t m = 0;
     for (size_t i = 0; i < n; i++)
-        m += sg_iter_has(view[i], k);
-    if (m == 0 || width == 0) {
-        sg_buf_adds(out, "n/a");
-        return;
-    }
-    size_t w = m < width ? m : width;
-    double *pts = sg_xcalloc(w, sizeof *pts);
-    size_t *cnt = sg_xcalloc(w, sizeof *cnt);
-    for (size_t i = 0, j = 0; i < n; i++) {
-        if (!sg_iter_has(view[i], k))
-            continue;
-        size_t b = (size_t)((uint64_t)j * w / m); /* bucket of the j-th present value */
-        pts[b] += view[i]->kpi[k];
-        cnt[b]++;
-        j++;
-    }
-    double lo = 0, hi = 0;
-    for (size_t b = 0; b < w; b++) {
-        pts[b] /= (double)cnt[b];
-        lo = b == 0 || pts[b] < lo ? pts[b] : lo;
-        hi = b == 0 || pts[b] > hi ? pts[b] : hi;
-    }
-    for (size_t b = 0; b < w; b++) {
-        if (!(hi > lo) || !isfinite(hi - lo)) {
-            sg_buf_adds(out, "\xe2\x94\x80"); /* ─ */
-            continue;
-        }
-        double level = (pts[b] - lo) / (hi - lo) * 7.0 + 0.5;
-        sg_buf_adds(out, bars[level >= 7.0 ? 7 : (int)level]);
-    }
-    free(pts);
-    free(cnt);
+        if (sg_iter_has(view[i], k))
+            y[m++] = view[i]->kpi[k];
+    sg_md_drift_sparkline(out, y, m, 0, width);
+    free(y);
 }
 
 /* ------------------------------------------------------------------ shared pieces */
