@@ -8,12 +8,13 @@
  * has to be right when it answers.
  */
 #include "iterscan.h"
-#include "utf8.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "utf8.h"
 
 /* Containers nested deeper than this are declined; the stack below has this many levels.
  * Real iteration files nest three or four levels. */

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* json-c border for readers: strict parse with limits and positions, type helpers. */
 #include "jsonx.h"
-#include "utf8.h"
 
 #include <math.h>
 #include <string.h>
+
+#include "utf8.h"
 
 /* 1-based line and column of byte offset off. */
 static void line_col(const char *buf, size_t off, size_t *line, size_t *col)
