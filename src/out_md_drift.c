@@ -126,12 +126,9 @@ static void sparkline_rows(struct sg_buf *out, const struct sg_trend *t)
     }
 }
 
-static void findings(struct sg_buf *out, const struct sg_trend *t)
+/* One "- ⚠ <reason>" line per degrading KPI. */
+static void degrading_list(struct sg_buf *out, const struct sg_trend *t)
 {
-    if (t->n_degrading == 0) {
-        sg_buf_adds(out, "No KPI degrades significantly over the run.\n");
-        return;
-    }
     for (int k = 0; k < SG_KPI_COUNT; k++) {
         if (!t->kpi[k].res.is_degrading)
             continue;
@@ -139,6 +136,15 @@ static void findings(struct sg_buf *out, const struct sg_trend *t)
         sg_trend_describe(t, (enum sg_kpi)k, out);
         sg_buf_addc(out, '\n');
     }
+}
+
+static void findings(struct sg_buf *out, const struct sg_trend *t)
+{
+    if (t->n_degrading == 0) {
+        sg_buf_adds(out, "No KPI degrades significantly over the run.\n");
+        return;
+    }
+    degrading_list(out, t);
     sg_buf_addf(out, "\nGate rule: `--drift %s` (%s).\n", t->mode == SG_DRIFT_FAIL ? "fail" : "warn",
                 t->mode == SG_DRIFT_FAIL ? "a degrading KPI fails the gate, exit 1"
                                          : "a degrading KPI raises the gate to at least WARN, exit 0");
@@ -177,11 +183,8 @@ void sg_out_md_drift_summary(struct sg_buf *out, const struct sg_md_input *in)
     const struct sg_trend *t = in->drift;
     if (t == NULL)
         return;
-    size_t n_short = 0;
-    for (int k = 0; k < SG_KPI_COUNT; k++)
-        n_short += t->kpi[k].res.reason == SG_DRIFT_REASON_NOT_ENOUGH_DATA;
     if (t->n_degrading == 0) {
-        if (n_short == SG_KPI_COUNT)
+        if (sg_trend_all_short(t))
             sg_buf_addf(out, "**Drift (whole run):** not enough data (%d iterations needed)\n\n",
                         SG_TREND_MIN_N);
         else
@@ -190,12 +193,6 @@ void sg_out_md_drift_summary(struct sg_buf *out, const struct sg_md_input *in)
     }
     sg_buf_addf(out, "**Drift (whole run, `--drift %s`):**\n\n",
                 t->mode == SG_DRIFT_FAIL ? "fail" : "warn");
-    for (int k = 0; k < SG_KPI_COUNT; k++) {
-        if (!t->kpi[k].res.is_degrading)
-            continue;
-        sg_buf_adds(out, "- " WARN_SIGN " ");
-        sg_trend_describe(t, (enum sg_kpi)k, out);
-        sg_buf_addc(out, '\n');
-    }
+    degrading_list(out, t);
     sg_buf_addc(out, '\n');
 }

@@ -350,11 +350,8 @@ static void drift_lines(struct ctx *c)
     const struct sg_trend *t = &c->rep.drift;
     if (!t->is_on)
         return;
-    size_t n_short = 0;
-    for (int k = 0; k < SG_KPI_COUNT; k++)
-        n_short += t->kpi[k].res.reason == SG_DRIFT_REASON_NOT_ENOUGH_DATA;
     if (t->n_degrading == 0) {
-        if (n_short == SG_KPI_COUNT)
+        if (sg_trend_all_short(t))
             fprintf(c->errs, "Drift:             not enough data (%d iterations needed)\n",
                     SG_TREND_MIN_N);
         else

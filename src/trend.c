@@ -240,3 +240,11 @@ void sg_trend_describe(const struct sg_trend *t, enum sg_kpi k, struct sg_buf *o
     sg_trend_fmt_p(out, r->cp.p_value);
     sg_buf_adds(out, ")");
 }
+
+bool sg_trend_all_short(const struct sg_trend *t)
+{
+    for (int k = 0; k < SG_KPI_COUNT; k++)
+        if (t->kpi[k].res.reason != SG_DRIFT_REASON_NOT_ENOUGH_DATA)
+            return false;
+    return true;
+}

@@ -105,4 +105,7 @@ void sg_trend_fmt_change(struct sg_buf *out, double v);
 /* Appends a p-value with 1 significant digit ("3e-07", "0.004", "1"). */
 void sg_trend_fmt_p(struct sg_buf *out, double p);
 
+/* True when no KPI has enough points for the drift tests (all "not enough data"). */
+bool sg_trend_all_short(const struct sg_trend *t);
+
 #endif
